@@ -1,0 +1,189 @@
+// Steps per second of every registered env: stepped directly on `unwrapped`,
+// through `make` (checker, order enforcing, time limit), and 8 copies as a
+// SyncVectorEnv (fresh arrays each step, Gymnasium's default, and reused
+// buffers) against the same 8 made envs stepped by hand.
+//
+// Each env is measured in its own worker thread, so one env's JIT feedback
+// does not slow the next. Figures being compared are measured in interleaved
+// rounds and the best round is kept, which damps noise from other load on the
+// machine; rates are per CPU second of the process (wall time if that is shorter). Actions are drawn beforehand so sampling is not timed; only step()
+// calls are counted (resets run inside the timed loops, by hand and vectorised).
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import * as envs from '../envs/index.js';
+import { formatRate, type Table } from './table.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+const ROUNDS = 5;
+const POOL = 1024; // pre-drawn actions, cycled (a power of two for a cheap mask)
+const N_VEC = 8;
+
+type AnyEnv = envs.Env<any, any>;
+type Chunk = () => number;
+
+export interface EnvRates {
+  direct: number;
+  make: number;
+  hand: number;
+  vecCopy: number;
+  vecNoCopy: number;
+}
+
+let sink: unknown; // keeps results alive so the JIT cannot drop the work
+
+/** Steps per second of each chunk (which returns the steps it took): best of ROUNDS interleaved rounds. */
+function race(chunks: Chunk[], seconds: number): number[] {
+  const slice = (seconds * 1000) / ROUNDS;
+  const run = (chunk: Chunk, ms: number): number => {
+    let steps = 0;
+    const start = performance.now();
+    const cpu0 = process.cpuUsage();
+    let now = start;
+    while (now < start + ms) {
+      steps += chunk();
+      now = performance.now();
+    }
+    // CPU time, not wall time: on a shared machine the thread may wait for a core.
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    return (steps / Math.min(now - start, cpuMs > 0 ? cpuMs : Infinity)) * 1000;
+  };
+  for (const c of chunks) run(c, Math.min(200, slice)); // warm-up
+  const best = chunks.map(() => 0);
+  for (let r = 0; r < ROUNDS; r++) chunks.forEach((c, i) => (best[i] = Math.max(best[i], run(c, slice))));
+  return best;
+}
+
+function drawActions(space: envs.Space<unknown>, n: number, seed: number): unknown[] {
+  space.seed(seed);
+  return Array.from({ length: n }, () => space.sample());
+}
+
+function single(env: AnyEnv, actions: unknown[]): Chunk {
+  env.reset({ seed: 0 });
+  let k = 0;
+  return () => {
+    for (let i = 0; i < 64; i++) {
+      const r = env.step(actions[k++ & (POOL - 1)]);
+      sink = r;
+      if (r[2] || r[3]) env.reset();
+    }
+    return 64;
+  };
+}
+
+function byHand(list: AnyEnv[], actions: unknown[]): Chunk {
+  list.forEach((e, i) => e.reset({ seed: i }));
+  let k = 0;
+  return () => {
+    for (let t = 0; t < 8; t++) {
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i].step(actions[k++ & (POOL - 1)]);
+        sink = r;
+        if (r[2] || r[3]) list[i].reset();
+      }
+    }
+    return 8 * list.length;
+  };
+}
+
+function vectorised(vec: envs.SyncVectorEnv<unknown, unknown>, batches: unknown[]): Chunk {
+  vec.reset({ seed: 0 });
+  let k = 0;
+  let pendingResets = 0;
+  return () => {
+    let steps = 0;
+    for (let t = 0; t < 8; t++) {
+      const r = vec.step(batches[k++ & (POOL - 1)]);
+      sink = r;
+      // Envs that ended are reset (not stepped) on the next call: count only real steps.
+      steps += vec.numEnvs - pendingResets;
+      pendingResets = 0;
+      for (let i = 0; i < vec.numEnvs; i++) pendingResets += r[2][i] | r[3][i];
+    }
+    return steps;
+  };
+}
+
+async function makeReady(id: string): Promise<AnyEnv> {
+  try {
+    return envs.make(id);
+  } catch (e) {
+    // MuJoCo envs need their WebAssembly module loaded once.
+    const ready = (envs as Record<string, unknown>).mujocoReady;
+    if (typeof ready !== 'function') throw e;
+    await (ready as () => Promise<unknown>)();
+    return envs.make(id);
+  }
+}
+
+/** Measures one env in this thread. */
+export async function measureEnv(id: string, seconds = SECONDS): Promise<EnvRates> {
+  const made = await makeReady(id);
+  const actions = drawActions(made.actionSpace as envs.Space<unknown>, POOL, 1);
+  const [direct, make] = race([single(made.unwrapped as AnyEnv, actions), single(envs.make(id), actions)], seconds);
+  const hand = byHand(
+    Array.from({ length: N_VEC }, () => envs.make(id)),
+    actions,
+  );
+  const copying = envs.makeVec<unknown, unknown>(id, N_VEC);
+  const reusing = envs.makeVec<unknown, unknown>(id, N_VEC, { copy: false });
+  const batches = drawActions(copying.actionSpace, POOL, 2);
+  const [h, vc, vn] = race([hand, vectorised(copying, batches), vectorised(reusing, batches)], seconds);
+  copying.close();
+  reusing.close();
+  void sink;
+  return { direct, make, hand: h, vecCopy: vc, vecNoCopy: vn };
+}
+
+function inWorker(id: string): Promise<EnvRates> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { benchEnvId: id, seconds: SECONDS } });
+    w.once('message', (m: { rates?: EnvRates; error?: string }) => (m.rates ? resolve(m.rates) : reject(new Error(m.error))));
+    w.once('error', reject);
+    w.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with code ${code}`)));
+  });
+}
+
+const pct = (slow: number, fast: number): string => `${((fast / slow - 1) * 100).toFixed(0)}%`;
+
+export async function benchEnvs(): Promise<Table> {
+  const isJs = import.meta.url.endsWith('.js');
+  const rows: (string | number)[][] = [];
+  for (const id of envs.listEnvs()) {
+    try {
+      const r = isJs ? await inWorker(id) : await measureEnv(id);
+      rows.push([
+        id,
+        formatRate(r.direct),
+        formatRate(r.make),
+        pct(r.make, r.direct),
+        formatRate(r.hand),
+        formatRate(r.vecCopy),
+        pct(r.vecCopy, r.hand),
+        formatRate(r.vecNoCopy),
+        pct(r.vecNoCopy, r.hand),
+      ]);
+    } catch (e) {
+      rows.push([id, `error: ${((e as Error).message ?? String(e)).split('\n')[0].slice(0, 100)}`]);
+    }
+  }
+  return {
+    title: `Environment steps per second (Node ${process.version}; best of ${ROUNDS} interleaved rounds, ~${SECONDS} s per figure)`,
+    columns: ['env', 'direct', 'make()', 'make cost', `${N_VEC} by hand`, `vec×${N_VEC}`, 'cost', `vec×${N_VEC} no copy`, 'cost'],
+    rows,
+    notes: [
+      'direct: env.unwrapped.step();  make(): through PassiveEnvChecker, OrderEnforcing and TimeLimit.',
+      `${N_VEC} by hand: ${N_VEC} made envs stepped in a loop, reset when done;  vec×${N_VEC}: the same envs through makeVec`,
+      '(fresh result arrays every step, the default), and with {copy: false} (reused buffers).',
+      'cost: extra time per step, relative to direct (make) or to stepping by hand (vector).',
+    ],
+  };
+}
+
+if (!isMainThread && (workerData as { benchEnvId?: string } | null)?.benchEnvId) {
+  const { benchEnvId, seconds } = workerData as { benchEnvId: string; seconds: number };
+  measureEnv(benchEnvId, seconds).then(
+    (rates) => parentPort?.postMessage({ rates }),
+    (e: unknown) => parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) }),
+  );
+}

@@ -1,0 +1,11 @@
+export { Space } from './space.js';
+export { Box, type BoxDtype, type BoxValue } from './box.js';
+export { Discrete, type DiscreteOptions } from './discrete.js';
+export { MultiBinary } from './multiBinary.js';
+export { MultiDiscrete, type MultiDiscreteOptions } from './multiDiscrete.js';
+export { Tuple } from './tuple.js';
+export { Dict } from './dict.js';
+export { flatdim, flatten, unflatten, flattenSpace } from './flatten.js';
+export { spaceFromJSON, spacesEqual } from './json.js';
+export { batchSpace, createBatch, writeBatch, readBatch, cloneBatch, type BatchOf } from './batch.js';
+export { explainNotContained } from './explain.js';

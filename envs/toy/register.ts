@@ -1,0 +1,14 @@
+import { register } from '../core/registry.js';
+import { BernoulliToyEnv, type BernoulliToyOptions } from './bernoulliToy.js';
+import { CategoricalToyEnv, type CategoricalToyOptions } from './categoricalToy.js';
+
+register({
+  id: 'BernoulliToy-v0',
+  entryPoint: (options) => new BernoulliToyEnv(options as BernoulliToyOptions),
+  maxEpisodeSteps: 1,
+});
+register({
+  id: 'CategoricalToy-v0',
+  entryPoint: (options) => new CategoricalToyEnv(options as CategoricalToyOptions),
+  maxEpisodeSteps: 1,
+});

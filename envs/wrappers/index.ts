@@ -1,0 +1,15 @@
+export { Wrapper } from './wrapper.js';
+export { ObservationWrapper } from './observationWrapper.js';
+export { ActionWrapper } from './actionWrapper.js';
+export { RewardWrapper } from './rewardWrapper.js';
+export { TimeLimit } from './timeLimit.js';
+export { OrderEnforcing, type OrderEnforcingOptions } from './orderEnforcing.js';
+export { PassiveEnvChecker } from './passiveEnvChecker.js';
+export { RecordEpisodeStatistics, type EpisodeStatistics, type RecordEpisodeStatisticsOptions } from './recordEpisodeStatistics.js';
+export { ClipAction } from './clipAction.js';
+export { RunningMeanStd } from './runningMeanStd.js';
+export { NormalizeObservation, type NormalizeObservationOptions } from './normalizeObservation.js';
+export { NormalizeReward, type NormalizeRewardOptions } from './normalizeReward.js';
+export { TransformReward } from './transformReward.js';
+export { TransformObservation } from './transformObservation.js';
+export { FrameStackObservation, type FrameStackOptions } from './frameStackObservation.js';

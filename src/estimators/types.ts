@@ -1,0 +1,44 @@
+// The one signature every estimator shares.
+import type { tf } from '../tf/index.js';
+import type { RelaxedDistribution } from '../distributions/index.js';
+import type { ControlVariate, RelaxedObjective } from '../controlVariates/types.js';
+
+type Tensor = tf.Tensor;
+
+export interface EstimatorInput {
+  /** The distribution of b given θ. */
+  dist: RelaxedDistribution;
+  /** Its parameters (e.g. logits), shape [batch, ...]; need not be a variable. */
+  theta: Tensor;
+  /** Uniforms for z (b = H(z(θ, u))) and for z̃; shape dist.noiseShape(θ.shape). */
+  u: Tensor;
+  v: Tensor;
+  /** f(b) per sample, shape [batch], already evaluated by the black box at b = H(z(θ, u)). */
+  fb: Tensor;
+  /** Learned control variate c_φ (RELAX, LAX, learned baselines). */
+  cv?: ControlVariate;
+  /** A constant or per-sample baseline for REINFORCE (e.g. a moving average). */
+  baseline?: Tensor | number;
+  /** f at relaxed inputs, for Concrete and straight-through. */
+  relaxedF?: RelaxedObjective;
+  /** Temperature of the relaxation for Concrete and straight-through. */
+  temperature?: number;
+  /** Passed to the control variate and the relaxed objective (e.g. the observation x or state s). */
+  context?: Tensor;
+}
+
+export interface EstimatorOutput {
+  /**
+   * The single-sample estimate ĝ of ∂θ E[f(b)], same shape as θ (row i is
+   * sample i's estimate). Differentiable in φ where the estimator has a
+   * control variate, so ∂φ Σ ĝ² trains it.
+   */
+  gradient: Tensor;
+}
+
+export type Estimator = (input: EstimatorInput) => EstimatorOutput;
+
+/** Reshape a per-sample [batch] tensor so it broadcasts against θ [batch, ...]. */
+export function perSample(x: Tensor, theta: Tensor): Tensor {
+  return x.rank === theta.rank ? x : x.reshape([x.shape[0] ?? 1, ...new Array(theta.rank - 1).fill(1)]);
+}

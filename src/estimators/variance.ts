@@ -1,0 +1,61 @@
+// Training a control variate by the estimator's own variance. ĝ is unbiased
+// for every φ, so ∂φ Var(ĝ) = ∂φ E[ĝ²]: one sample of ∂φ Σ ĝ² is an unbiased
+// estimate of the variance gradient. Σ runs over θ's entries ("theta", as the
+// paper's VAE code) or over the parameters ψ of the network that produced θ
+// ("parameters", as its RL code).
+import { tf } from '../tf/index.js';
+import type { Estimator, EstimatorInput } from './types.js';
+
+export type VarianceObjective =
+  | { kind: 'theta' }
+  | {
+      kind: 'parameters';
+      /** Parameters ψ of the network producing θ. */
+      variables: tf.Variable[];
+      /** Recomputes θ(ψ); must equal the θ passed to the estimator (which is held constant). */
+      theta: () => tf.Tensor;
+    };
+
+/** Σ ĝ² / batch for "theta"; ‖Σ_i J_iᵀ ĝ_i / batch‖² over ψ for "parameters". */
+export function varianceLoss(gradient: tf.Tensor, objective: VarianceObjective): tf.Scalar {
+  const batch = gradient.shape[0] ?? 1;
+  if (objective.kind === 'theta') return tf.div(tf.sum(tf.square(gradient)), batch);
+  const { grads } = tf.variableGrads(() => tf.div(tf.sum(tf.mul(objective.theta(), gradient)), batch), objective.variables);
+  return tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))) as tf.Scalar;
+}
+
+export interface EstimateResult {
+  /** ĝ, same shape as θ; the caller owns it (dispose when done). */
+  gradient: tf.Tensor;
+  /** The variance objective's value, when the control variate was trained. */
+  varianceLoss?: number;
+}
+
+/**
+ * Run an estimator and, when it has a learned control variate and an
+ * optimiser is given, take one step on φ along −∂φ Σ ĝ².
+ */
+export function estimateAndTrain(
+  estimator: Estimator,
+  input: EstimatorInput,
+  options: { optimizer?: tf.Optimizer; objective?: VarianceObjective } = {},
+): EstimateResult {
+  const variables = input.cv?.variables.filter((v) => v.trainable) ?? [];
+  if (!options.optimizer || variables.length === 0) {
+    return { gradient: tf.tidy(() => estimator(input).gradient) };
+  }
+  let gradient: tf.Tensor | undefined;
+  const objective = options.objective ?? { kind: 'theta' };
+  const loss = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => {
+      const g = estimator(input).gradient;
+      gradient = tf.keep(g.clone());
+      return varianceLoss(g, objective);
+    }, variables);
+    options.optimizer!.applyGradients(grads);
+    return value;
+  });
+  const varianceValue = loss.dataSync()[0];
+  loss.dispose();
+  return { gradient: gradient!, varianceLoss: varianceValue };
+}

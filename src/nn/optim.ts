@@ -1,0 +1,27 @@
+// Optimisers (tfjs's Adam and RMSProp) behind one small config.
+import { tf } from '../tf/index.js';
+import { UserError } from '../errors.js';
+
+export interface OptimizerConfig {
+  kind: 'adam' | 'rmsprop' | 'sgd';
+  learningRate: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  decay?: number; // RMSProp
+}
+
+export function makeOptimizer(config: OptimizerConfig): tf.Optimizer {
+  const { kind, learningRate: lr } = config;
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new UserError(`learning rate must be a positive number, got ${lr}`);
+  switch (kind) {
+    case 'adam':
+      return tf.train.adam(lr, config.beta1 ?? 0.9, config.beta2 ?? 0.999, config.epsilon ?? 1e-8);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr, config.decay ?? 0.9, 0, config.epsilon ?? 1e-8);
+    case 'sgd':
+      return tf.train.sgd(lr);
+    default:
+      throw new UserError(`unknown optimiser '${kind as string}' (choose adam, rmsprop or sgd)`);
+  }
+}

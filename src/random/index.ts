@@ -1,0 +1,1 @@
+export { Rng, stream, entropySeed, type AleaState } from './rng.js';

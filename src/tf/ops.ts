@@ -1,0 +1,56 @@
+// Ops that are safe to differentiate twice. tfjs's logSoftmax, logSigmoid and
+// losses are built with customGrad and save their outputs, so their second
+// derivatives are wrong even with the kernel fix; these are composed from
+// kernels whose gradients we corrected.
+import * as tf from '@tensorflow/tfjs';
+
+type Tensor = tf.Tensor;
+
+/** log softmax along `axis` as x − logSumExp(x). */
+export function logSoftmax<T extends Tensor>(x: T, axis = -1): T {
+  return tf.sub(x, tf.logSumExp(x, axis, true)) as T;
+}
+
+/** log σ(x) = −softplus(−x), stable for large |x|. */
+export function logSigmoid<T extends Tensor>(x: T): T {
+  return tf.neg(tf.softplus(tf.neg(x))) as T;
+}
+
+/** log(1 − σ(x)) = −softplus(x). */
+export function log1mSigmoid<T extends Tensor>(x: T): T {
+  return tf.neg(tf.softplus(x)) as T;
+}
+
+/** Bernoulli log-likelihood of labels y ∈ {0,1} under logits x: y·x − softplus(x). */
+export function bernoulliLogProb<T extends Tensor>(logits: T, labels: Tensor): T {
+  return tf.sub(tf.mul(labels, logits), tf.softplus(logits)) as T;
+}
+
+/** Sigmoid cross-entropy (the negative of bernoulliLogProb). */
+export function sigmoidCrossEntropy<T extends Tensor>(logits: T, labels: Tensor): T {
+  return tf.neg(bernoulliLogProb(logits, labels)) as T;
+}
+
+/** Softmax cross-entropy −Σ labels·logSoftmax(logits) over the last axis. */
+export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
+  return tf.neg(tf.sum(tf.mul(labels, logSoftmax(logits)), -1));
+}
+
+/** elu, whose gradient we re-registered (exported so callers need not know). */
+export function elu<T extends Tensor>(x: T): T {
+  return tf.elu(x) as T;
+}
+
+/**
+ * x[..., index] along the last axis as a one-hot product: `gather`'s gradient
+ * needs UnsortedSegmentSum, which the wasm backend lacks, and gatherND has no
+ * gradient at all.
+ */
+export function pickLast(x: Tensor, indices: tf.Tensor1D | tf.Tensor, depth = x.shape[x.rank - 1]): Tensor {
+  return tf.sum(tf.mul(x, tf.oneHot(tf.cast(indices, 'int32') as tf.Tensor1D, depth)), -1);
+}
+
+/** matMul(a, b) with optional transposes done explicitly (fast on wasm). */
+export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
+  return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+}
