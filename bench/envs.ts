@@ -13,7 +13,7 @@ import * as envs from '../envs/index.js';
 import { formatRate, type Table } from './table.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
-const ROUNDS = 5;
+const ROUNDS = 10;
 const POOL = 1024; // pre-drawn actions, cycled (a power of two for a cheap mask)
 const N_VEC = 8;
 

@@ -18,8 +18,14 @@ async function main(): Promise<void> {
     const mod = (await import(pathToFileURL(`${here}/${f}`).href)) as Record<string, unknown>;
     for (const [name, fn] of Object.entries(mod)) {
       if (!name.startsWith('bench') || typeof fn !== 'function') continue;
-      const result = (await (fn as () => Promise<Table | Table[]>)()) as Table | Table[];
-      for (const t of Array.isArray(result) ? result : [result]) console.log(`${formatTable(t)}\n`);
+      try {
+        const result = (await (fn as () => Promise<Table | Table[]>)()) as Table | Table[];
+        for (const t of Array.isArray(result) ? result : [result]) console.log(`${formatTable(t)}\n`);
+      } catch (e) {
+        // One failing bench should not hide the others' tables.
+        console.error(`${f} ${name}: ${e instanceof Error ? e.message : String(e)}`);
+        process.exitCode = 1;
+      }
     }
   }
 }

@@ -20,7 +20,7 @@
  * - Particles. Gymnasium creates particle bodies only when rendering, and they
  *   collide only with the ground, so they never touch the lander. Here they
  *   are not physics bodies at all: they are drawn-only points that fly
- *   ballistically (through the ground, no bounce) and fade, created only when
+ *   ballistically, fade, and vanish at the ground (no bounce), created only when
  *   `renderMode` is rgb_array. The lander's dynamics are the same with or
  *   without rendering.
  * - Sleeping. "At rest" is planck's island sleep (same tolerances as Box2D
@@ -471,6 +471,8 @@ abstract class LunarLanderBase<A> extends Env<Float32Array, A> {
       q.x += q.vx * dt;
       q.y += q.vy * dt;
     }
+    // Gymnasium's particles bounce off the ground; ours just go out there.
+    this.particles = this.particles.filter((q) => q.y > this.terrainHeightAt(q.x));
   }
 
   override render(): string | RgbFrame | undefined {

@@ -4,7 +4,7 @@ import { Box } from '../spaces/box.js';
 import { Discrete } from '../spaces/discrete.js';
 import { UserError } from '../../src/errors.js';
 import { renderAcrobot } from '../render/classic.js';
-import { cos, sin } from './trig.js';
+import { cos, sin, sincos } from './trig.js';
 import { fmt, readOptions, readState, renderModeOption, resetBounds } from './utils.js';
 
 export interface AcrobotOptions {
@@ -15,6 +15,7 @@ export interface AcrobotOptions {
 
 const NAME = 'Acrobot';
 const PI = Math.PI;
+const SC = new Float64Array(2); // sincos scratch
 
 /**
  * Two links hanging from a fixed pivot, torque on the middle joint. State [θ1, θ2, θ̇1, θ̇2]
@@ -140,12 +141,15 @@ export class AcrobotEnv extends Env<Float32Array, number> {
     const dtheta1 = s[2]!;
     const dtheta2 = s[3]!;
     // Operation order mirrors the reference so every float64 rounding agrees.
-    const d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos(theta2)) + I1 + I2;
-    const d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos(theta2)) + I2;
+    sincos(theta2, SC); // one evaluation for the four uses of cos θ2 and sin θ2
+    const s2 = SC[0]!;
+    const c2 = SC[1]!;
+    const d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * c2) + I1 + I2;
+    const d2 = m2 * (lc2 * lc2 + l1 * lc2 * c2) + I2;
     const phi2 = m2 * lc2 * g * cos(theta1 + theta2 - PI / 2.0);
     const phi1 =
-      -m2 * l1 * lc2 * (dtheta2 * dtheta2) * sin(theta2) -
-      2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2) +
+      -m2 * l1 * lc2 * (dtheta2 * dtheta2) * s2 -
+      2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * s2 +
       (m1 * lc1 + m2 * l1) * g * cos(theta1 - PI / 2) +
       phi2;
     let ddtheta2: number;
@@ -153,7 +157,7 @@ export class AcrobotEnv extends Env<Float32Array, number> {
       ddtheta2 = (a + (d2 / d1) * phi1 - phi2) / (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
     } else {
       ddtheta2 =
-        (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * sin(theta2) - phi2) /
+        (a + (d2 / d1) * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * s2 - phi2) /
         (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
     }
     const ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;

@@ -23,7 +23,7 @@ const NAME = 'CartPole';
  * Observation: [x, ẋ, θ, θ̇] as float32; the physics runs in float64 (`state`).
  *
  * Speed: `step` returns a fresh 4-element Float32Array each call (no shared buffer), so
- * observations may be kept; see the package notes for the measured rate.
+ * observations may be kept; ~7–8 M steps per CPU-second (envs/classic/README.md).
  */
 export class CartPoleEnv extends Env<Float32Array, number> {
   readonly gravity = 9.8;

@@ -3,7 +3,7 @@ import { Env, type Info, type ResetOptions, type RgbFrame, type StepResult } fro
 import { Box } from '../spaces/box.js';
 import { UserError } from '../../src/errors.js';
 import { renderPendulum } from '../render/classic.js';
-import { cos, sin } from './trig.js';
+import { sin, sincos } from './trig.js';
 import { floorMod, fmt, optionNumber, readOptions, readState, renderModeOption } from './utils.js';
 
 export interface PendulumOptions {
@@ -13,6 +13,7 @@ export interface PendulumOptions {
 }
 
 const NAME = 'Pendulum';
+const SC = new Float64Array(2); // sincos scratch
 const f32 = Math.fround;
 
 /** Wrap an angle into [−π, π) with a floored modulo, as Gymnasium's angle_normalize. */
@@ -108,7 +109,8 @@ export class PendulumEnv extends Env<Float32Array, Float32Array | ArrayLike<numb
   }
 
   private observation(): Float32Array {
-    return Float32Array.of(cos(this.th), sin(this.th), this.thdot);
+    sincos(this.th, SC);
+    return Float32Array.of(SC[1]!, SC[0]!, this.thdot);
   }
 
   override render(): string | RgbFrame | undefined {

@@ -8,9 +8,11 @@
 // far more often than Math.sin does, and gives the same numbers on every platform.
 //
 // Method: Cody–Waite reduction by π/2 in double-double, a table of sin/cos at multiples of 1/64
-// (double-double, generated with mpmath), and short Taylor polynomials for the remainder
-// |d| ≤ 1/128, carried in double-double (error well below 2^-80 relative) and rounded once.
-// Arguments with |x| ≥ 1e5, NaN and ±Infinity fall back to Math.sin/Math.cos.
+// (double-double, generated with mpmath), and Taylor polynomials for the remainder d
+// (|d| ≤ 1/128; or d = x itself when |x| ≤ 1/4, skipping the table: CartPole's hot path), the
+// leading terms carried in double-double, and one final rounding. Error about 2^-70 relative or
+// better (no misrounding found on 220k arguments checked against mpmath). Arguments with
+// |x| ≥ 1e5, NaN and ±Infinity fall back to Math.sin/Math.cos.
 
 // π/2 = P1 + P2 + P3 + P4; P1..P3 have 33 significant bits so k·Pi is exact for |k| < 2^20.
 const P1 = 1.5707963267341256;

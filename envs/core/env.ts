@@ -45,7 +45,12 @@ export abstract class Env<O = Float32Array, A = unknown> {
 
   /** Subclasses call `super.reset(opts)` first so that a given seed reseeds `npRandom`. */
   reset(opts: ResetOptions = {}): [O, Info] {
-    if (opts.seed !== undefined) this.npRandom = new Rng(opts.seed);
+    if (opts.seed !== undefined) {
+      if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) {
+        throw new UserError(`reset: seed must be a non-negative integer, got ${String(opts.seed)}`);
+      }
+      this.npRandom = new Rng(opts.seed);
+    }
     return undefined as unknown as [O, Info];
   }
 

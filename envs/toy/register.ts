@@ -1,3 +1,4 @@
+// One-step environments: no time limit (each episode terminates after its one step).
 import { register } from '../core/registry.js';
 import { BernoulliToyEnv, type BernoulliToyOptions } from './bernoulliToy.js';
 import { CategoricalToyEnv, type CategoricalToyOptions } from './categoricalToy.js';
@@ -5,10 +6,8 @@ import { CategoricalToyEnv, type CategoricalToyOptions } from './categoricalToy.
 register({
   id: 'BernoulliToy-v0',
   entryPoint: (options) => new BernoulliToyEnv(options as BernoulliToyOptions),
-  maxEpisodeSteps: 1,
 });
 register({
   id: 'CategoricalToy-v0',
   entryPoint: (options) => new CategoricalToyEnv(options as CategoricalToyOptions),
-  maxEpisodeSteps: 1,
 });

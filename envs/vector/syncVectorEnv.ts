@@ -271,6 +271,8 @@ function hasKey(o: object): boolean {
 /** Merges env i's info into the batched infos, Gymnasium-style (`key` array plus `_key` mask). */
 export function addInfo(infos: VectorInfo, info: Info, i: number, n: number): VectorInfo {
   for (const [key, value] of Object.entries(info)) {
+    const maskKey = `_${key}`;
+    let mask = infos[maskKey] as Uint8Array | undefined;
     if (isPlainObject(value)) {
       infos[key] = addInfo((infos[key] as VectorInfo | undefined) ?? {}, value, i, n);
     } else {
@@ -278,22 +280,24 @@ export function addInfo(infos: VectorInfo, info: Info, i: number, n: number): Ve
       if (arr === undefined) {
         arr = typeof value === 'number' ? new Float64Array(n) : typeof value === 'boolean' ? new Uint8Array(n) : new Array<unknown>(n).fill(undefined);
         infos[key] = arr;
-      }
-      if ((arr instanceof Float64Array && typeof value !== 'number') || (arr instanceof Uint8Array && typeof value !== 'boolean')) {
-        // Mixed types across envs: fall back to a plain array.
-        const plain: unknown[] = Array.from(arr as ArrayLike<number>, (v, j) => ((infos[`_${key}`] as Uint8Array)?.[j] ? (arr instanceof Uint8Array ? v === 1 : v) : undefined));
-        arr = plain;
-        infos[key] = plain;
+      } else if ((arr instanceof Float64Array && typeof value !== 'number') || (arr instanceof Uint8Array && typeof value !== 'boolean')) {
+        // The envs disagree on this key's type: fall back to a plain array.
+        arr = toPlain(arr, mask);
+        infos[key] = arr;
       }
       if (arr instanceof Uint8Array) arr[i] = value ? 1 : 0;
       else (arr as unknown[] | Float64Array)[i] = value as number;
     }
-    let mask = infos[`_${key}`] as Uint8Array | undefined;
     if (mask === undefined) {
       mask = new Uint8Array(n);
-      infos[`_${key}`] = mask;
+      infos[maskKey] = mask;
     }
     mask[i] = 1;
   }
   return infos;
+}
+
+function toPlain(arr: Float64Array | Uint8Array, mask: Uint8Array | undefined): unknown[] {
+  const bools = arr instanceof Uint8Array;
+  return Array.from(arr, (v, j) => (mask?.[j] ? (bools ? v === 1 : v) : undefined));
 }

@@ -8,8 +8,8 @@ export class Wrapper<O = unknown, A = unknown, InnerO = O, InnerA = A> extends E
   readonly env: Env<InnerO, InnerA>;
   private ownObservationSpace?: Space<O>;
   private ownActionSpace?: Space<A>;
-  private ownSpec?: EnvSpec = undefined;
-  private ownMetadata?: Env['metadata'] = undefined;
+  protected ownSpec?: EnvSpec = undefined; // read by the prototype accessors below
+  protected ownMetadata?: Env['metadata'] = undefined;
 
   constructor(env: Env<InnerO, InnerA>) {
     super();

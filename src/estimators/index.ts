@@ -4,5 +4,5 @@ export { relax } from './relax.js';
 export { discreteLax, laxContinuous } from './lax.js';
 export { concrete, straightThrough } from './concrete.js';
 export { MovingAverage } from './baseline.js';
-export { estimateAndTrain, varianceLoss, type VarianceObjective, type EstimateResult } from './variance.js';
+export { estimateAndTrain, trainControlVariate, varianceLoss, type VarianceObjective, type EstimateResult } from './variance.js';
 export { ESTIMATORS, estimatorSetup, type EstimatorSetup, type ControlVariateKind } from './catalog.js';

@@ -31,10 +31,10 @@ export function laxContinuous(input: {
   return { gradient };
 }
 
-export const discreteLax: Estimator = ({ dist, theta, u, fb, cv, context }) => {
+export const discreteLax: Estimator = ({ dist, theta, u, fb, b: taken, cv, context }) => {
   if (!cv) throw new UserError('LAX needs a control variate');
   const z = dist.sample(theta, u);
-  const b = dist.hard(z);
+  const b = taken ?? dist.hard(z);
   let cZ: Tensor | undefined;
   const dcZ = tf.grad((th: Tensor) => {
     cZ = tf.keep(tf.reshape(cv.apply(dist.sample(th, u), context), fb.shape));

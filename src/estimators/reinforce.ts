@@ -4,11 +4,11 @@ import { tf } from '../tf/index.js';
 import { UserError } from '../errors.js';
 import { perSample, type Estimator } from './types.js';
 
-export const reinforce: Estimator = ({ dist, theta, u, fb, cv, baseline, context }) => {
+export const reinforce: Estimator = ({ dist, theta, u, fb, b: taken, cv, baseline, context }) => {
   if (cv?.dependsOnSample) {
     throw new UserError(`REINFORCE cannot use the sample-dependent control variate '${cv.name}' (it would be biased); use RELAX`);
   }
-  const b = dist.hard(dist.sample(theta, u));
+  const b = taken ?? dist.hard(dist.sample(theta, u));
   let advantage: tf.Tensor = fb;
   if (baseline !== undefined) advantage = tf.sub(advantage, baseline);
   if (cv) advantage = tf.sub(advantage, tf.reshape(cv.apply(b, context), fb.shape));

@@ -6,9 +6,9 @@ import { tf } from '../tf/index.js';
 import { UserError } from '../errors.js';
 import { perSample, type Estimator } from './types.js';
 
-export const relax: Estimator = ({ dist, theta, u, v, fb, cv, context }) => {
+export const relax: Estimator = ({ dist, theta, u, v, fb, b: taken, cv, context }) => {
   if (!cv) throw new UserError('RELAX needs a control variate');
-  const b = dist.hard(dist.sample(theta, u));
+  const b = taken ?? dist.hard(dist.sample(theta, u));
   const n = fb.shape[0] ?? 1;
   // One pass of c over [z; z̃] and one gradient of Σ c(z) − Σ c(z̃) give
   // ∂θ c(z) − ∂θ c(z̃) at once; c(z̃) per sample is kept from inside the closure.

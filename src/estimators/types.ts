@@ -15,6 +15,11 @@ export interface EstimatorInput {
   v: Tensor;
   /** f(b) per sample, shape [batch], already evaluated by the black box at b = H(z(θ, u)). */
   fb: Tensor;
+  /**
+   * The hard sample actually taken, when the caller drew it itself (e.g. an
+   * agent acting through a typed-array forward pass); else b = H(z(θ, u)).
+   */
+  b?: Tensor;
   /** Learned control variate c_φ (RELAX, LAX, learned baselines). */
   cv?: ControlVariate;
   /** A constant or per-sample baseline for REINFORCE (e.g. a moving average). */

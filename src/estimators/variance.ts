@@ -32,6 +32,32 @@ export interface EstimateResult {
 }
 
 /**
+ * Compute ĝ with `compute` (which must build it from the control variate's
+ * variables) and take one optimiser step on those variables along
+ * −∂φ(variance objective). Works for any estimator, including continuous LAX.
+ */
+export function trainControlVariate(
+  compute: () => tf.Tensor,
+  variables: tf.Variable[],
+  optimizer: tf.Optimizer,
+  objective: VarianceObjective = { kind: 'theta' },
+): EstimateResult {
+  let gradient: tf.Tensor | undefined;
+  const loss = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => {
+      const g = compute();
+      gradient = tf.keep(g.clone());
+      return varianceLoss(g, objective);
+    }, variables);
+    optimizer.applyGradients(grads);
+    return value;
+  });
+  const varianceValue = loss.dataSync()[0];
+  loss.dispose();
+  return { gradient: gradient!, varianceLoss: varianceValue };
+}
+
+/**
  * Run an estimator and, when it has a learned control variate and an
  * optimiser is given, take one step on φ along −∂φ Σ ĝ².
  */
@@ -44,18 +70,5 @@ export function estimateAndTrain(
   if (!options.optimizer || variables.length === 0) {
     return { gradient: tf.tidy(() => estimator(input).gradient) };
   }
-  let gradient: tf.Tensor | undefined;
-  const objective = options.objective ?? { kind: 'theta' };
-  const loss = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const g = estimator(input).gradient;
-      gradient = tf.keep(g.clone());
-      return varianceLoss(g, objective);
-    }, variables);
-    options.optimizer!.applyGradients(grads);
-    return value;
-  });
-  const varianceValue = loss.dataSync()[0];
-  loss.dispose();
-  return { gradient: gradient!, varianceLoss: varianceValue };
+  return trainControlVariate(() => estimator(input).gradient, variables, options.optimizer, options.objective);
 }

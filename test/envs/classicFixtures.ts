@@ -10,6 +10,8 @@ import type { Env } from '../../envs/core/env.js';
 
 export interface FixtureCase {
   name: string;
+  /** Set in long_cr.json, which mixes envs. */
+  env?: string;
   trig: 'libm' | 'cr';
   state: number[];
   stateDtype: 'float64' | 'float32';
@@ -28,7 +30,8 @@ export interface Fixture {
   cases: FixtureCase[];
 }
 
-export const FIXTURES = ['cartpole', 'acrobot', 'mountain_car', 'mountain_car_continuous', 'pendulum'] as const;
+/** Per-env libm-mode fixtures, plus long_cr.json (long chaotic episodes, correctly rounded libm). */
+export const FIXTURES = ['cartpole', 'acrobot', 'mountain_car', 'mountain_car_continuous', 'pendulum', 'long_cr'] as const;
 
 export function loadFixture(name: (typeof FIXTURES)[number]): Fixture {
   const url = new URL(`../fixtures/classic/${name}.json`, import.meta.url);

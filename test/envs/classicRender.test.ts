@@ -9,7 +9,9 @@ import { CartPoleEnv } from '../../envs/classic/cartpole.js';
 import { MountainCarContinuousEnv } from '../../envs/classic/continuousMountainCar.js';
 import { MountainCarEnv } from '../../envs/classic/mountainCar.js';
 import { PendulumEnv } from '../../envs/classic/pendulum.js';
+import '../../envs/classic/register.js';
 import type { Env, RgbFrame } from '../../envs/core/env.js';
+import { make } from '../../envs/core/registry.js';
 import { Canvas } from '../../envs/render/canvas.js';
 import { encodeGif, recordEpisode, writeGif, writePngStrip } from '../../envs/render/record.js';
 import { UserError } from '../../src/errors.js';
@@ -187,6 +189,14 @@ describe('recording', () => {
     writePngStrip(frames, pngPath, { every: 5 });
     const png = PNG.sync.read(readFileSync(pngPath));
     expect([png.width, png.height]).toEqual([500 * 4, 500]); // 13 frames: 0, 5, 10 and the last (12)
+  });
+
+  it('records through make(id, {renderMode}) as well', () => {
+    const env = make('Acrobot-v1', { renderMode: 'rgb_array' });
+    const frames = recordEpisode(env, () => 2, { seed: 0, maxSteps: 5 });
+    expect(frames.length).toBe(6);
+    expect([frames[0]!.width, frames[0]!.height]).toEqual([500, 500]);
+    expect(Buffer.from(frames[0]!.data).equals(Buffer.from(frames[5]!.data))).toBe(false);
   });
 
   it('rejects frames of different sizes', () => {

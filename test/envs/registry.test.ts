@@ -127,3 +127,12 @@ describe('clear errors for bad use (each a one-line UserError)', () => {
     expect(c.step(new Float32Array([0.1, 0.2]))[0]).toBeInstanceOf(Float32Array); // still usable after the errors
   });
 });
+
+describe('seeds', () => {
+  it('rejects a seed that is not a non-negative integer', () => {
+    const env = make('TestCounter-v0');
+    expect(message(() => env.reset({ seed: -1 }))).toBe('reset: seed must be a non-negative integer, got -1');
+    expect(message(() => env.reset({ seed: 1.5 }))).toMatch(/non-negative integer, got 1.5/);
+    expect(env.reset({ seed: 0 })[0]).toBeInstanceOf(Float32Array);
+  });
+});

@@ -4,7 +4,7 @@ import type { Env } from '../../envs/core/env.js';
 import { make } from '../../envs/core/registry.js';
 import { Box } from '../../envs/spaces/box.js';
 import { MultiDiscrete } from '../../envs/spaces/multiDiscrete.js';
-import { SyncVectorEnv, makeVec } from '../../envs/vector/index.js';
+import { SyncVectorEnv, addInfo, makeVec } from '../../envs/vector/index.js';
 import { RecordEpisodeStatistics } from '../../envs/wrappers/recordEpisodeStatistics.js';
 import { TimeLimit } from '../../envs/wrappers/timeLimit.js';
 import { CounterEnv, registerTestEnvs } from './counterEnv.js';
@@ -151,5 +151,22 @@ describe('SyncVectorEnv', () => {
     expect(() => new SyncVectorEnv([() => new CounterEnv(), () => new TimeLimit(new CounterEnv(), 2)])).not.toThrow();
     vec.close();
     expect(() => vec.reset()).toThrow(/closed/);
+  });
+});
+
+describe('addInfo', () => {
+  it('gathers keys with masks, nests objects, and falls back to plain arrays for mixed types', () => {
+    let infos = {};
+    infos = addInfo(infos, { a: 1, ok: true, name: 'x', sub: { b: 2 } }, 0, 3);
+    infos = addInfo(infos, { a: 'two', ok: false }, 2, 3);
+    const i = infos as Record<string, unknown>;
+    expect(i.a).toEqual([1, undefined, 'two']);
+    expect(Array.from(i._a as Uint8Array)).toEqual([1, 0, 1]);
+    expect(Array.from(i.ok as Uint8Array)).toEqual([1, 0, 0]);
+    expect(Array.from(i._ok as Uint8Array)).toEqual([1, 0, 1]);
+    expect(i.name).toEqual(['x', undefined, undefined]);
+    expect(Array.from((i.sub as Record<string, Float64Array>).b)).toEqual([2, 0, 0]);
+    expect(Array.from((i.sub as Record<string, Uint8Array>)._b)).toEqual([1, 0, 0]);
+    expect(Array.from(i._sub as Uint8Array)).toEqual([1, 0, 0]);
   });
 });

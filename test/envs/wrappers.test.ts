@@ -42,6 +42,23 @@ describe('Wrapper base', () => {
     env.setWrapperAttr('resets', 99);
     expect(inner.resets).toBe(99);
     expect(() => env.getWrapperAttr('nope')).toThrow(UserError);
+    let closed = 0;
+    inner.close = () => void closed++;
+    env.close();
+    expect(closed).toBe(1);
+  });
+
+  it('lets a wrapper replace spec and metadata without touching the inner env', () => {
+    const inner = new CounterEnv();
+    inner.spec = { id: 'X-v0' };
+    const env = new TimeLimit(inner, 3);
+    env.spec = { id: 'Y-v0', maxEpisodeSteps: 3 };
+    env.metadata = { renderModes: [] };
+    expect(env.spec.id).toBe('Y-v0');
+    expect(inner.spec.id).toBe('X-v0');
+    expect(inner.metadata.renderModes).toEqual(['ansi']);
+    env.renderMode = 'ansi';
+    expect(inner.renderMode).toBe('ansi');
   });
 });
 

@@ -1,0 +1,355 @@
+// The one policy-gradient loop. Every agent (REINFORCE, A2C, RELAX, LAX) is a
+// configuration of this class: roll out whole episodes with the typed-array
+// policy, compute discounted returns (bootstrapped at truncation when there is
+// a value function), estimate ĝ_t = ∂θ_t of the return with the configured
+// estimator, push Σ_t θ(ψ)_t·ĝ_t into the policy, and fit the value function
+// (squared error) and the control variate (∂φ of the squared policy gradient).
+import { tf } from '../src/tf/index.js';
+import { Rng, stream } from '../src/random/index.js';
+import { diagNormal } from '../src/distributions/index.js';
+import { reinforce, relax, laxContinuous, trainControlVariate, MovingAverage } from '../src/estimators/index.js';
+import type { ControlVariate } from '../src/controlVariates/index.js';
+import { makeOptimizer } from '../src/nn/index.js';
+import { UserError } from '../src/errors.js';
+import { Box, flatdim, make, type Env, type Space } from '../envs/index.js';
+import { Policy } from './policy.js';
+import { ActionCritic, ValueFunction, WithValue, relaxCritic } from './critics.js';
+import { collect, type Rollout } from './rollout.js';
+import { discountedReturns, gae } from './returns.js';
+import type { AgentConfig } from './config.js';
+
+export interface EpisodeStats {
+  episode: number;
+  return: number;
+  length: number;
+  /** Environment steps taken by the agent so far (training episodes only). */
+  totalSteps: number;
+  seconds: number;
+}
+
+export interface UpdateInfo {
+  update: number;
+  episodes: number;
+  steps: number;
+  /** Squared norm of the policy-gradient estimate over the policy's parameters (RELAX/LAX: the variance objective). */
+  gradientSquaredNorm: number;
+  valueLoss?: number;
+  /** log of the estimator's variance (averaged over parameters), when measured at this update. */
+  logVariance?: number;
+  seconds: number;
+}
+
+export interface LearnBudget {
+  episodes?: number;
+  steps?: number;
+}
+
+export interface LearnCallbacks {
+  /** Called after every training episode; return false to stop learning. */
+  onEpisode?(stats: EpisodeStats): boolean | void;
+  onUpdate?(info: UpdateInfo): void;
+  /** Called every `checkpointEvery` episodes (e.g. to save). */
+  onCheckpoint?(agent: PolicyGradientAgent): void | Promise<void>;
+  checkpointEvery?: number;
+}
+
+export interface ActOptions {
+  deterministic?: boolean;
+}
+
+/** Flattened observation size of a (Box) observation space. */
+function observationSize(space: Space<unknown>): number {
+  if (!(space instanceof Box)) throw new UserError(`observation space ${space.toString()} is not supported (use a Box)`);
+  return flatdim(space);
+}
+
+export class PolicyGradientAgent {
+  readonly policy: Policy;
+  readonly value?: ValueFunction;
+  readonly cv?: ControlVariate;
+  readonly obsSize: number;
+  readonly policyOpt: tf.Optimizer;
+  readonly valueOpt?: tf.Optimizer;
+  readonly cvOpt?: tf.Optimizer;
+  readonly baseline?: MovingAverage;
+  /** Noise for acting, for the conditional samples z̃, for evaluation. */
+  rngs: { act: Rng; update: Rng };
+  counters = { episodes: 0, steps: 0, updates: 0 };
+  history: EpisodeStats[] = [];
+  varianceHistory: { update: number; episodes: number; logVariance: number }[] = [];
+
+  constructor(
+    readonly observationSpace: Space<unknown>,
+    readonly actionSpace: Space<unknown>,
+    readonly config: AgentConfig,
+  ) {
+    this.obsSize = observationSize(observationSpace);
+    const init = stream(config.seed, 'init');
+    this.rngs = { act: stream(config.seed, 'act'), update: stream(config.seed, 'update') };
+    this.policy = new Policy(this.obsSize, actionSpace, config, init);
+    const continuous = this.policy.kind === 'gaussian';
+    if (config.kind === 'relax' && continuous) throw new UserError("the 'relax' agent needs discrete actions (Discrete or MultiBinary); use 'lax'");
+    if (config.kind === 'lax' && !continuous) throw new UserError("the 'lax' agent needs continuous actions (Box); use 'relax'");
+    const needsValue = config.baseline === 'value' || config.kind === 'a2c' || config.kind === 'lax' || config.cvWithValue;
+    if (needsValue) this.value = new ValueFunction(this.obsSize, config.valueHidden, config.valueActivation, init);
+    if (config.kind === 'reinforce' && config.baseline === 'moving-average') this.baseline = new MovingAverage(0.99);
+    if (config.kind === 'relax') {
+      const inner = relaxCritic(this.policy.dist, this.obsSize, this.policy.size, config.cvHidden, config.cvActivation, init);
+      this.cv = this.value && config.cvWithValue ? new WithValue(inner, this.value) : inner;
+    }
+    if (config.kind === 'lax') {
+      const inner = new ActionCritic(this.obsSize, this.policy.size, config.cvHidden, config.cvActivation, init);
+      this.cv = new WithValue(inner, this.value!);
+    }
+    const opt = (lr: number) => makeOptimizer({ kind: config.optimizer, learningRate: lr, beta2: config.beta2 });
+    this.policyOpt = opt(config.learningRate);
+    if (this.value) this.valueOpt = opt(config.learningRate * config.cvLrScale);
+    if (this.cv) this.cvOpt = opt(config.learningRate * config.cvLrScale);
+  }
+
+  /** An action for one observation (typed-array forward pass; no tfjs call). */
+  act(obs: ArrayLike<number>, options: ActOptions = {}): number | Int8Array | Float32Array {
+    return this.policy.sample(obs, this.rngs.act, options.deterministic).action;
+  }
+
+  /** Policy-gradient estimate per step, ĝ_t with θ_t's shape, for a rollout. Trains the CV if `train`. */
+  private estimate(r: Rollout, train: boolean): { ghat: tf.Tensor2D; returns: Float32Array; values?: Float32Array; cvLoss?: number } {
+    const { config, policy } = this;
+    const T = r.steps;
+    const k = policy.size;
+    const obs = tf.tensor2d(r.obs, [T, this.obsSize]);
+    const values = this.value ? (tf.tidy(() => this.value!.apply(obs).dataSync()) as Float32Array) : undefined;
+    const tails = r.truncated.map((trunc, e) =>
+      trunc && this.value && (config.kind !== 'relax' || config.cvWithValue)
+        ? tf.tidy(() => this.value!.apply(tf.tensor2d(r.finalObs[e], [1, this.obsSize])).dataSync()[0])
+        : 0,
+    );
+    const returns = discountedReturns(r.rewards, r.episodeEnds, config.gamma, tails);
+    const theta = tf.tidy(() => policy.theta(obs)); // constant: outside any tape
+    const u = tf.tensor2d(r.noise, [T, k]);
+    const b = tf.tensor2d(r.b, [T, k]);
+    let ghat: tf.Tensor2D;
+    let cvLoss: number | undefined;
+    if (config.kind === 'relax' || config.kind === 'lax') {
+      const fb = tf.tensor1d(returns);
+      const v = tf.tensor2d(this.rngs.update.uniforms(T * k), [T, k]);
+      const compute =
+        config.kind === 'relax'
+          ? () => relax({ dist: policy.dist, theta, u, v, fb, b, cv: this.cv, context: obs }).gradient
+          : () => laxContinuous({ theta, eps: u, fb, cv: this.cv!, context: obs }).gradient;
+      if (train) {
+        const objective = { kind: 'parameters' as const, variables: policy.variables, theta: () => policy.theta(obs) };
+        const res = trainControlVariate(compute, this.cv!.variables, this.cvOpt!, objective);
+        ghat = res.gradient as tf.Tensor2D;
+        cvLoss = res.varianceLoss;
+        for (let i = 1; i < config.cvUpdates; i++) {
+          tf.dispose(trainControlVariate(compute, this.cv!.variables, this.cvOpt!, objective).gradient);
+        }
+      } else {
+        ghat = tf.tidy(compute) as tf.Tensor2D;
+      }
+      tf.dispose([fb, v]);
+    } else {
+      // REINFORCE / A2C: (R_t − baseline) ∂θ log π(a_t|s_t), or GAE advantages.
+      let adv: Float32Array = returns;
+      if (this.value) {
+        adv = gae(r.rewards, values!, r.episodeEnds, config.gamma, config.gaeLambda, tails);
+      } else if (this.baseline) {
+        const c = this.baseline.value;
+        adv = returns.map((x) => x - c);
+      }
+      ghat = tf.tidy(() => {
+        const fb = tf.tensor1d(adv);
+        if (policy.kind === 'gaussian') return tf.mul(fb.reshape([T, 1]), diagNormal.score(theta, b)) as tf.Tensor2D;
+        return reinforce({ dist: policy.dist, theta, u, v: u, fb, b }).gradient as tf.Tensor2D;
+      });
+    }
+    tf.dispose([obs, theta, u, b]);
+    return { ghat, returns, values, cvLoss };
+  }
+
+  /** One update from a rollout: policy, value function, control variate. */
+  update(r: Rollout): UpdateInfo {
+    const start = performance.now();
+    const { config, policy } = this;
+    const T = r.steps;
+    const nEpisodes = r.episodeEnds.length;
+    const { ghat, returns, values, cvLoss } = this.estimate(r, true);
+    const obs = tf.tensor2d(r.obs, [T, this.obsSize]);
+    // Ascend Σ_t θ_t·ĝ_t (+ entropy bonus); the loss is its negative, averaged over episodes.
+    const gradNorm = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const th = policy.theta(obs);
+        const pg = tf.sum(tf.mul(th, ghat));
+        const entropy = policy.kind === 'gaussian' ? tf.sum(diagNormal.entropy(th)) : tf.sum(policy.dist.entropy(th));
+        return tf.div(tf.neg(tf.add(pg, tf.mul(config.entropyCoef, entropy))), nEpisodes) as tf.Scalar;
+      }, policy.variables);
+      this.policyOpt.applyGradients(grads);
+      void value;
+      return Object.values(grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0], 0);
+    });
+    let valueLoss: number | undefined;
+    if (this.value && this.valueOpt) {
+      // Targets: bootstrapped returns, or GAE advantages + V (equal when λ = 1).
+      const targets =
+        config.gaeLambda === 1 || !values
+          ? returns
+          : (() => {
+              const tails = r.truncated.map(() => 0);
+              const adv = gae(r.rewards, values, r.episodeEnds, config.gamma, config.gaeLambda, tails);
+              return adv.map((a, t) => a + values[t]);
+            })();
+      const target = tf.tensor1d(targets);
+      for (let i = 0; i < config.valueUpdates; i++) {
+        const loss = this.valueOpt.minimize(() => tf.mean(tf.square(tf.sub(this.value!.apply(obs), target))) as tf.Scalar, true, this.value.net.variables);
+        valueLoss = loss!.dataSync()[0];
+        loss!.dispose();
+      }
+      target.dispose();
+    }
+    if (this.baseline) {
+      for (let e = 0, start = 0; e < nEpisodes; start = r.episodeEnds[e], e++) this.baseline.update(returns[start]);
+    }
+    tf.dispose([obs, ghat]);
+    policy.refresh();
+    this.counters.updates++;
+    return {
+      update: this.counters.updates,
+      episodes: this.counters.episodes,
+      steps: this.counters.steps,
+      gradientSquaredNorm: cvLoss ?? gradNorm,
+      valueLoss,
+      seconds: (performance.now() - start) / 1000,
+    };
+  }
+
+  /**
+   * log of the policy-gradient estimator's variance at the current parameters,
+   * averaged over the policy's parameters, from `episodes` independent
+   * single-episode estimates (the paper's diagnostic). Nothing is trained.
+   */
+  logVariance(env: Env<any, any>, episodes = this.config.varianceEpisodes): number {
+    const rng = stream(this.config.seed + 7919 * (this.counters.updates + 1), 'variance');
+    const saved = this.rngs;
+    this.rngs = { act: rng, update: rng };
+    const rows: Float32Array[] = [];
+    try {
+      for (let i = 0; i < episodes; i++) {
+        const r = collect(env, this.policy, rng, 1);
+        const { ghat } = this.estimate(r, false);
+        const obs = tf.tensor2d(r.obs, [r.steps, this.obsSize]);
+        const flat = tf.tidy(() => {
+          const { grads } = tf.variableGrads(() => tf.sum(tf.mul(this.policy.theta(obs), ghat)) as tf.Scalar, this.policy.variables);
+          return tf.concat(Object.values(grads).map((g) => g.reshape([-1])));
+        });
+        rows.push(flat.dataSync() as Float32Array);
+        tf.dispose([flat, obs, ghat]);
+      }
+    } finally {
+      this.rngs = saved;
+    }
+    const d = rows[0].length;
+    let total = 0;
+    for (let j = 0; j < d; j++) {
+      let m = 0;
+      for (const row of rows) m += row[j];
+      m /= rows.length;
+      let v = 0;
+      for (const row of rows) v += (row[j] - m) ** 2;
+      total += v / (rows.length - 1);
+    }
+    return Math.log(total / d);
+  }
+
+  /** Train for a budget of episodes and/or steps; returns the training episodes' statistics. */
+  async learn(env: Env<any, any>, budget: LearnBudget, callbacks: LearnCallbacks = {}): Promise<EpisodeStats[]> {
+    if (budget.episodes === undefined && budget.steps === undefined) throw new UserError('learn needs a budget of episodes or steps');
+    const start = performance.now();
+    const out: EpisodeStats[] = [];
+    // Seed the env once, at the agent's very first episode; later resets continue its stream.
+    let pendingSeed: number | undefined = this.counters.episodes === 0 ? this.config.seed : undefined;
+    // The diagnostic plays its episodes on its own copy of the env, so it does not disturb training.
+    const probeEnv = this.config.varianceEvery > 0 && env.spec?.id ? make(env.spec.id, { ...(env.spec.kwargs ?? {}) }) : env;
+    const done = () =>
+      (budget.episodes !== undefined && out.length >= budget.episodes) || (budget.steps !== undefined && out.reduce((s, e) => s + e.length, 0) >= budget.steps);
+    let stop = false;
+    while (!done() && !stop) {
+      const r = collect(env, this.policy, this.rngs.act, this.config.episodesPerUpdate, this.config.stepsPerUpdate, () => {
+        const s = pendingSeed;
+        pendingSeed = undefined;
+        return s;
+      });
+      for (let e = 0; e < r.episodeEnds.length; e++) {
+        this.counters.episodes++;
+        this.counters.steps += r.lengths[e];
+        const stats: EpisodeStats = {
+          episode: this.counters.episodes,
+          return: r.returns[e],
+          length: r.lengths[e],
+          totalSteps: this.counters.steps,
+          seconds: (performance.now() - start) / 1000,
+        };
+        out.push(stats);
+        this.history.push(stats);
+        if (callbacks.onEpisode?.(stats) === false) stop = true;
+      }
+      const info = this.update(r);
+      if (this.config.varianceEvery > 0 && this.counters.updates % this.config.varianceEvery === 0) {
+        info.logVariance = this.logVariance(probeEnv);
+        this.varianceHistory.push({ update: this.counters.updates, episodes: this.counters.episodes, logVariance: info.logVariance });
+      }
+      callbacks.onUpdate?.(info);
+      const every = callbacks.checkpointEvery ?? 0;
+      if (callbacks.onCheckpoint && every > 0 && Math.floor(this.counters.episodes / every) > Math.floor((this.counters.episodes - r.episodeEnds.length) / every)) {
+        await callbacks.onCheckpoint(this);
+      }
+    }
+    if (probeEnv !== env) probeEnv.close();
+    return out;
+  }
+
+  /** Returns of `episodes` episodes with the current policy (deterministic by default), from `seed`. */
+  evaluate(env: Env<any, any>, episodes: number, options: { seed?: number; deterministic?: boolean } = {}): number[] {
+    const rng = stream(options.seed ?? this.config.seed, 'evaluate');
+    const returns: number[] = [];
+    for (let e = 0; e < episodes; e++) {
+      let [obs] = env.reset({ seed: e === 0 ? (options.seed ?? this.config.seed) : undefined }) as [Float32Array, unknown];
+      let total = 0;
+      for (;;) {
+        const a = this.policy.sample(obs, rng, options.deterministic ?? true);
+        const [next, reward, terminated, truncated] = env.step(a.action);
+        total += reward;
+        obs = next as Float32Array;
+        if (terminated || truncated) break;
+      }
+      returns.push(total);
+    }
+    return returns;
+  }
+
+  /** Save to a folder (see agents/io.ts for the format); loadAgent(dir) reads it back. */
+  async save(dir: string): Promise<void> {
+    const { saveAgent } = await import('./io.js');
+    await saveAgent(this, dir);
+  }
+
+  /** Every trainable tensor under a stable logical name (for saving). */
+  namedVariables(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = { ...this.policy.named() };
+    if (this.value) Object.assign(out, this.value.net.namedVariables('value/'));
+    const cv = this.cv instanceof WithValue ? this.cv.inner : this.cv;
+    if (cv && 'named' in cv && typeof cv.named === 'function') {
+      for (const [k, v] of Object.entries((cv as { named(): Record<string, tf.Variable> }).named())) out[`cv/${k}`] = v;
+    } else if (cv instanceof ActionCritic) {
+      Object.assign(out, cv.net.namedVariables('cv/'));
+    }
+    return out;
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.namedVariables())) v.dispose();
+    this.policyOpt.dispose();
+    this.valueOpt?.dispose();
+    this.cvOpt?.dispose();
+  }
+}

@@ -1,0 +1,58 @@
+// Critics and control variates the agents use: V(s), RELAX's c_φ(z, s) on the
+// state and the relaxed action, LAX's ĉ(a, s) on the state and the action
+// taken, optionally plus a value term V(s) that is fitted by squared error
+// (not by the variance objective, so it is left out of `variables`).
+import { tf } from '../src/tf/index.js';
+import { Mlp, type Activation } from '../src/nn/index.js';
+import { NeuralControlVariate, type ControlVariate } from '../src/controlVariates/index.js';
+import type { RelaxedDistribution } from '../src/distributions/index.js';
+import type { Rng } from '../src/random/index.js';
+
+export class ValueFunction {
+  readonly net: Mlp;
+  constructor(obsSize: number, hidden: number[], activation: Activation, rng: Rng, name = 'value') {
+    this.net = new Mlp({ sizes: [obsSize, ...hidden, 1], activation, init: 'orthogonal', outputGain: 1 }, rng, name);
+  }
+  apply(obs: tf.Tensor): tf.Tensor1D {
+    return this.net.apply(obs).reshape([obs.shape[0]]) as tf.Tensor1D;
+  }
+}
+
+/** ĉ(a, s) = MLP([s, a]) for continuous actions. */
+export class ActionCritic implements ControlVariate {
+  readonly name = 'action-critic';
+  readonly dependsOnSample = true;
+  readonly net: Mlp;
+  constructor(obsSize: number, actionSize: number, hidden: number[], activation: Activation, rng: Rng) {
+    this.net = new Mlp({ sizes: [obsSize + actionSize, ...hidden, 1], activation, outputGain: 0.1 }, rng, 'laxCv');
+  }
+  get variables(): tf.Variable[] {
+    return this.net.variables;
+  }
+  apply(a: tf.Tensor, s?: tf.Tensor): tf.Tensor {
+    return this.net.apply(tf.concat([s!, a], 1)).reshape([a.shape[0]]);
+  }
+}
+
+/** RELAX's c_φ(z, s) = MLP([s, softmax(z/τ)]) (or 2σ(z/τ) − 1), τ learned from 1. */
+export function relaxCritic(dist: RelaxedDistribution, obsSize: number, k: number, hidden: number[], activation: Activation, rng: Rng) {
+  return new NeuralControlVariate(dist, { sampleSize: k, contextSize: obsSize, hidden, activation, temperature: 1, scale: null, rng });
+}
+
+/** c(x, s) = V(s) + ĉ(x, s); only ĉ's variables are trained by the variance objective. */
+export class WithValue implements ControlVariate {
+  readonly name: string;
+  readonly dependsOnSample = true;
+  constructor(
+    readonly inner: ControlVariate,
+    readonly value: ValueFunction,
+  ) {
+    this.name = `value+${inner.name}`;
+  }
+  get variables(): tf.Variable[] {
+    return this.inner.variables;
+  }
+  apply(x: tf.Tensor, s?: tf.Tensor): tf.Tensor {
+    return tf.add(this.inner.apply(x, s), this.value.apply(s!));
+  }
+}

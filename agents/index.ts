@@ -1,0 +1,8 @@
+// relax-pg/agents: policy-gradient agents on one loop.
+export { PolicyGradientAgent, type EpisodeStats, type UpdateInfo, type LearnBudget, type LearnCallbacks, type ActOptions } from './agent.js';
+export { ReinforceAgent, A2CAgent, RelaxAgent, LaxAgent, createAgent, AGENTS } from './agents.js';
+export { agentConfig, DEFAULTS, CONTINUOUS_DEFAULTS, type AgentConfig, type AgentKind, type BaselineKind } from './config.js';
+export { saveAgent, loadAgent, type SavedAgent } from './io.js';
+export { Policy, type ActionSample, type ActionKind } from './policy.js';
+export { discountedReturns, gae } from './returns.js';
+export { collect, type Rollout } from './rollout.js';

@@ -1,0 +1,79 @@
+// Collecting whole episodes with the typed-array policy: observations, the
+// actions with the noise that drew them, rewards, and how each episode ended.
+import type { Env } from '../envs/index.js';
+import type { Rng } from '../src/random/index.js';
+import type { Policy } from './policy.js';
+
+export interface Rollout {
+  /** Row-major [T, obsSize]. */
+  obs: Float32Array;
+  /** Row-major [T, size]: one-hot / 0-1 / unclipped actions. */
+  b: Float32Array;
+  /** Row-major [T, size]: the noise that drew each action. */
+  noise: Float32Array;
+  rewards: Float32Array;
+  /** Cumulative step counts at which episodes end (exclusive). */
+  episodeEnds: number[];
+  /** Per episode: whether it was truncated (time limit) rather than terminated. */
+  truncated: boolean[];
+  /** Per episode: the observation after the last step (to bootstrap truncated episodes). */
+  finalObs: Float32Array[];
+  /** Per episode: undiscounted return and length. */
+  returns: number[];
+  lengths: number[];
+  steps: number;
+}
+
+/** Play episodes until `minEpisodes` are done and at least `minSteps` steps taken. */
+export function collect(env: Env<any, any>, policy: Policy, rng: Rng, minEpisodes: number, minSteps = 0, seedFor?: () => number | undefined): Rollout {
+  const obsSize = policy.observationSize;
+  const k = policy.size;
+  const obs: number[] = [];
+  const b: number[] = [];
+  const noise: number[] = [];
+  const rewards: number[] = [];
+  const r: Rollout = {
+    obs: new Float32Array(),
+    b: new Float32Array(),
+    noise: new Float32Array(),
+    rewards: new Float32Array(),
+    episodeEnds: [],
+    truncated: [],
+    finalObs: [],
+    returns: [],
+    lengths: [],
+    steps: 0,
+  };
+  while (r.episodeEnds.length < minEpisodes || rewards.length < minSteps) {
+    let [o] = env.reset({ seed: seedFor?.() }) as [Float32Array, unknown];
+    let total = 0;
+    let length = 0;
+    for (;;) {
+      const a = policy.sample(o, rng);
+      for (let i = 0; i < obsSize; i++) obs.push(o[i]);
+      for (let i = 0; i < k; i++) {
+        b.push(a.b[i]);
+        noise.push(a.noise[i]);
+      }
+      const [next, reward, terminated, truncated] = env.step(a.action);
+      rewards.push(reward);
+      total += reward;
+      length++;
+      o = next as Float32Array;
+      if (terminated || truncated) {
+        r.episodeEnds.push(rewards.length);
+        r.truncated.push(Boolean(truncated) && !terminated);
+        r.finalObs.push(Float32Array.from(o));
+        r.returns.push(total);
+        r.lengths.push(length);
+        break;
+      }
+    }
+  }
+  r.obs = Float32Array.from(obs);
+  r.b = Float32Array.from(b);
+  r.noise = Float32Array.from(noise);
+  r.rewards = Float32Array.from(rewards);
+  r.steps = rewards.length;
+  return r;
+}

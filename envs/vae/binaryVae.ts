@@ -1,0 +1,329 @@
+// The binary VAE of the REBAR and RELAX papers as a one-step environment:
+// the observation is a minibatch of binarised images x, the action the
+// latent sample b ~ q(b|x) (one or two stochastic layers of 200 Bernoulli
+// units), the reward the ELBO integrand
+//   f(b) = log p(x|b) + log p(b) − log q(b|x).
+// The model (encoder q, decoder p(x|b), learned prior p(b)) lives here as
+// pure functions of its variables, so an experiment can drive it directly
+// and an estimator can re-evaluate f at relaxed inputs.
+import { tf, safe, makeVariable } from '../../src/tf/index.js';
+import { bernoulli } from '../../src/distributions/index.js';
+import { Mlp } from '../../src/nn/index.js';
+import { Rng } from '../../src/random/index.js';
+import { UserError } from '../../src/errors.js';
+import { Env, type Info, type ResetOptions, type StepResult } from '../core/env.js';
+import { Box } from '../spaces/box.js';
+import { MultiBinary } from '../spaces/multiBinary.js';
+import { BinaryMnist, mnist, PIXELS, type Binarisation } from './mnist.js';
+
+type Tensor = tf.Tensor;
+
+export const VAE_MODELS = {
+  /** One stochastic layer, linear maps: 784–200. */
+  linear1: { layers: 1, hidden: [] as number[] },
+  /** Two stochastic layers, linear maps: 784–200–200. */
+  linear2: { layers: 2, hidden: [] as number[] },
+  /** One stochastic layer, two tanh layers of 200 then a linear layer on each side. */
+  nonlinear: { layers: 1, hidden: [200, 200] },
+} as const;
+
+export type VaeModelName = keyof typeof VAE_MODELS;
+export const VAE_MODEL_NAMES = Object.keys(VAE_MODELS) as VaeModelName[];
+
+export function checkModelName(name: string): VaeModelName {
+  if (!(name in VAE_MODELS)) throw new UserError(`unknown VAE model '${name}' (choose from ${VAE_MODEL_NAMES.join(', ')})`);
+  return name as VaeModelName;
+}
+
+export interface VaeModelOptions {
+  model: VaeModelName;
+  /** Mean of the training images: the encoder's input is x − mean, the decoder's output bias starts at logit(mean). */
+  dataMean: Float32Array;
+  rng: Rng;
+  latents?: number;
+  pixels?: number;
+}
+
+/** A hard forward pass: per stochastic layer its logits, its uniforms' sample z and b = H(z). */
+export interface HardPass {
+  logits: Tensor[];
+  z: Tensor[];
+  b: Tensor[];
+}
+
+let counter = 0;
+
+export class BinaryVaeModel {
+  readonly name: VaeModelName;
+  readonly layers: number;
+  readonly latents: number;
+  readonly pixels: number;
+  /** encoder[l]: q(b_l | b_{l−1}) logits from x − mean (l = 0) or 2b_{l−1} − 1. */
+  readonly encoder: Mlp[] = [];
+  /** decoder[l]: logits of the layer below (pixels for l = 0) from 2b_l − 1. */
+  readonly decoder: Mlp[] = [];
+  /** Logits of the prior on the top layer, learned, starting at 0. */
+  readonly prior: tf.Variable;
+  readonly dataMean: Tensor;
+
+  constructor(options: VaeModelOptions) {
+    const id = counter++;
+    const { model, rng } = options;
+    const arch = VAE_MODELS[checkModelName(model)];
+    this.name = model;
+    this.layers = arch.layers;
+    this.latents = options.latents ?? 200;
+    this.pixels = options.pixels ?? PIXELS;
+    if (options.dataMean.length !== this.pixels) throw new UserError(`data mean has ${options.dataMean.length} pixels, expected ${this.pixels}`);
+    for (let l = 0; l < this.layers; l++) {
+      const below = l === 0 ? this.pixels : this.latents;
+      const sizes = [below, ...arch.hidden, this.latents];
+      this.encoder.push(new Mlp({ sizes, activation: 'tanh' }, rng, `vae${id}/encoder${l}`));
+      this.decoder.push(new Mlp({ sizes: [...sizes].reverse(), activation: 'tanh' }, rng, `vae${id}/decoder${l}`));
+    }
+    this.prior = makeVariable(() => tf.zeros([this.latents]), true, `vae${id}/prior`);
+    this.dataMean = tf.keep(tf.tensor2d(options.dataMean, [1, this.pixels]));
+    // Output bias at the logit of the pixel means (clipped), so p(x|b) starts at the marginals.
+    const bias = Float32Array.from(options.dataMean, (m) => {
+      const c = Math.min(Math.max(m, 0.001), 0.999);
+      return Math.log(c / (1 - c));
+    });
+    const out = this.decoder[0].biases[this.decoder[0].biases.length - 1];
+    tf.tidy(() => out.assign(tf.tensor1d(bias)));
+  }
+
+  get encoderVariables(): tf.Variable[] {
+    return this.encoder.flatMap((m) => m.variables);
+  }
+
+  get decoderVariables(): tf.Variable[] {
+    return [...this.decoder.flatMap((m) => m.variables), this.prior];
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.encoderVariables, ...this.decoderVariables];
+  }
+
+  /** Variables under logical names (stable across processes), for checkpoints. */
+  namedVariables(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = { prior: this.prior };
+    this.encoder.forEach((m, l) => Object.assign(out, m.namedVariables(`encoder${l}/`)));
+    this.decoder.forEach((m, l) => Object.assign(out, m.namedVariables(`decoder${l}/`)));
+    return out;
+  }
+
+  /** Centred encoder input of layer 0. */
+  centre(x: Tensor): Tensor {
+    return tf.sub(x, this.dataMean);
+  }
+
+  /** q's logits for layer l from the previous layer's value (x for l = 0, else b_{l−1}, hard or relaxed). */
+  encoderLogits(l: number, previous: Tensor): Tensor {
+    const input = l === 0 ? this.centre(previous) : tf.sub(tf.mul(2, previous), 1);
+    return this.encoder[l].apply(input);
+  }
+
+  /** Hard pass through q with uniforms u (one [batch, latents] tensor per layer). */
+  forward(x: Tensor, u: Tensor[]): HardPass {
+    const pass: HardPass = { logits: [], z: [], b: [] };
+    let previous = x;
+    for (let l = 0; l < this.layers; l++) {
+      const logits = this.encoderLogits(l, previous);
+      const z = bernoulli.sample(logits, u[l]);
+      const b = bernoulli.hard(z);
+      pass.logits.push(logits);
+      pass.z.push(z);
+      pass.b.push(b);
+      previous = b;
+    }
+    return pass;
+  }
+
+  /** log p(x, b_1..b_L) per sample; samples may be relaxed values in [0, 1]. */
+  logJoint(x: Tensor, samples: Tensor[]): Tensor {
+    let total = tf.sum(safe.bernoulliLogProb(this.decoder[0].apply(tf.sub(tf.mul(2, samples[0]), 1)), x), -1);
+    for (let l = 1; l < this.layers; l++) {
+      const logits = this.decoder[l].apply(tf.sub(tf.mul(2, samples[l]), 1));
+      total = tf.add(total, tf.sum(safe.bernoulliLogProb(logits, samples[l - 1]), -1));
+    }
+    return tf.add(total, tf.sum(safe.bernoulliLogProb(this.prior, samples[this.layers - 1]), -1));
+  }
+
+  /** log q(b_1..b_L | x) per sample from the logits of each layer. */
+  logQ(samples: Tensor[], logits: Tensor[]): Tensor {
+    return samples.map((s, l) => tf.sum(safe.bernoulliLogProb(logits[l], s), -1)).reduce((a, b) => tf.add(a, b));
+  }
+
+  /** f(b) = log p(x, b) − log q(b | x), per sample. */
+  reward(x: Tensor, samples: Tensor[], logits: Tensor[]): Tensor {
+    return tf.sub(this.logJoint(x, samples), this.logQ(samples, logits));
+  }
+
+  /**
+   * f with layer `layer` relaxed to `soft` = σ_λ(z) and the layers after it
+   * re-evaluated from relaxed inputs with their own uniforms (as REBAR does);
+   * earlier layers keep their hard values. `pass` is the hard pass whose
+   * prefix and logits are used; its tensors may have fewer rows than `soft`
+   * (a whole multiple: they are tiled, e.g. for [z; z̃] stacked).
+   */
+  relaxedReward(layer: number, soft: Tensor, x: Tensor, pass: HardPass, u: Tensor[], temperature: Tensor | number): Tensor {
+    const reps = (soft.shape[0] ?? 1) / (x.shape[0] ?? 1);
+    const tile = (t: Tensor) => (reps === 1 ? t : tf.tile(t, [reps, 1]));
+    const xs = tile(x);
+    const samples = pass.b.slice(0, layer).map(tile);
+    const logits = pass.logits.slice(0, layer + 1).map(tile);
+    samples.push(soft);
+    for (let l = layer + 1; l < this.layers; l++) {
+      const lg = this.encoderLogits(l, samples[l - 1]);
+      logits.push(lg);
+      samples.push(bernoulli.relax(bernoulli.sample(lg, tile(u[l])), temperature));
+    }
+    return this.reward(xs, samples, logits);
+  }
+
+  /** Mean over pixels of p(x | b) for the decoder's first layer (reconstructions). */
+  decodeMean(b0: Tensor): Tensor {
+    return tf.sigmoid(this.decoder[0].apply(tf.sub(tf.mul(2, b0), 1)));
+  }
+
+  /** Ancestral samples from the prior down to pixel probabilities. */
+  sampleImages(n: number, rng: Rng): Tensor {
+    return tf.tidy(() => {
+      let b = bernoulli.hard(bernoulli.sample(tf.tile(tf.reshape(this.prior, [1, -1]), [n, 1]), tf.tensor2d(rng.uniforms(n * this.latents), [n, this.latents])));
+      for (let l = this.layers - 1; l >= 1; l--) {
+        const logits = this.decoder[l].apply(tf.sub(tf.mul(2, b), 1));
+        b = bernoulli.hard(bernoulli.sample(logits, tf.tensor2d(rng.uniforms(n * this.latents), [n, this.latents])));
+      }
+      return this.decodeMean(b);
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+    this.dataMean.dispose();
+  }
+}
+
+/**
+ * ELBO (one sample per image) and the importance-weighted bound with k
+ * samples, averaged over `count` images of `data` (count × pixels), in chunks.
+ */
+export function evaluateBounds(
+  model: BinaryVaeModel,
+  data: Float32Array,
+  count: number,
+  options: { iwaeSamples?: number; iwaeImages?: number; rng: Rng; chunk?: number },
+): { elbo: number; iwae?: number } {
+  const P = model.pixels;
+  const L = model.latents;
+  const chunk = options.chunk ?? 500;
+  let elboSum = 0;
+  for (let start = 0; start < count; start += chunk) {
+    const n = Math.min(chunk, count - start);
+    const s = tf.tidy(() => {
+      const x = tf.tensor2d(data.subarray(start * P, (start + n) * P), [n, P]);
+      const u = Array.from({ length: model.layers }, () => tf.tensor2d(options.rng.uniforms(n * L), [n, L]));
+      const pass = model.forward(x, u);
+      return tf.sum(model.reward(x, pass.b, pass.logits));
+    });
+    elboSum += s.dataSync()[0];
+    s.dispose();
+  }
+  const result: { elbo: number; iwae?: number } = { elbo: elboSum / count };
+  const k = options.iwaeSamples ?? 0;
+  if (k > 0) {
+    const images = Math.min(options.iwaeImages ?? count, count);
+    const per = Math.max(1, Math.floor(2000 / k)); // images per chunk: ~2000 rows a pass
+    let iwaeSum = 0;
+    for (let start = 0; start < images; start += per) {
+      const n = Math.min(per, images - start);
+      const s = tf.tidy(() => {
+        const x = tf.tile(tf.tensor2d(data.subarray(start * P, (start + n) * P), [n, P]), [k, 1]); // row r·n + i
+        const u = Array.from({ length: model.layers }, () => tf.tensor2d(options.rng.uniforms(k * n * L), [k * n, L]));
+        const pass = model.forward(x, u);
+        const logw = tf.reshape(model.reward(x, pass.b, pass.logits), [k, n]);
+        return tf.sum(tf.sub(tf.logSumExp(logw, 0), Math.log(k)));
+      });
+      iwaeSum += s.dataSync()[0];
+      s.dispose();
+    }
+    result.iwae = iwaeSum / images;
+  }
+  return result;
+}
+
+export interface BinaryVaeOptions {
+  model?: VaeModelName;
+  batch?: number;
+  binarisation?: Binarisation;
+  /** Seed of the data binarisation and of the model's initialisation. */
+  seed?: number;
+  /** Use these binarised data instead of MNIST (tests). */
+  data?: BinaryMnist;
+}
+
+/**
+ * The one-step environment. reset() draws a minibatch of training images
+ * (the observation, batch × 784); step(b) takes the latents (batch ×
+ * layers·latents, layer-major per row) and returns the mean reward f(b) over
+ * the batch, with per-image rewards in info.rewards. The model is
+ * `env.model`; whoever trains the encoder (an estimator) and the decoder
+ * (ordinary gradients of f) updates its variables.
+ */
+export class BinaryVae extends Env<Float32Array, Int8Array> {
+  readonly observationSpace: Box;
+  readonly actionSpace: MultiBinary;
+  readonly model: BinaryVaeModel;
+  readonly data: BinaryMnist;
+  readonly batch: number;
+  private x?: Float32Array;
+
+  constructor(options: BinaryVaeOptions = {}) {
+    super();
+    const name = checkModelName(options.model ?? 'linear1');
+    this.batch = options.batch ?? 24;
+    if (!Number.isInteger(this.batch) || this.batch < 1) throw new UserError(`batch must be a positive integer, got ${options.batch}`);
+    this.data = options.data ?? new BinaryMnist(mnist(), options.binarisation ?? 'fixed', options.seed ?? 0);
+    this.model = new BinaryVaeModel({ model: name, dataMean: this.data.trainMean, rng: new Rng(`${options.seed ?? 0}:init`) });
+    this.observationSpace = new Box(0, 1, [this.batch, PIXELS]);
+    this.actionSpace = new MultiBinary([this.batch, this.model.layers * this.model.latents]);
+    this.metadata = { renderModes: ['ansi'] };
+  }
+
+  override reset(opts: ResetOptions = {}): [Float32Array, Info] {
+    super.reset(opts);
+    const indices = Array.from({ length: this.batch }, () => this.npRandom.integer(this.data.counts.train));
+    this.x = this.data.trainBatch(indices, this.npRandom);
+    return [this.x.slice(), { indices }];
+  }
+
+  step(action: Int8Array): StepResult<Float32Array> {
+    if (!this.x) throw new UserError('BinaryVae: call reset() before step()');
+    const { layers, latents } = this.model;
+    const B = this.batch;
+    const rewards = tf.tidy(() => {
+      const x = tf.tensor2d(this.x!, [B, PIXELS]);
+      const all = tf.tensor2d(Float32Array.from(action), [B, layers * latents]);
+      const b = tf.split(all, layers, 1);
+      const logits: Tensor[] = [];
+      let previous: Tensor = x;
+      for (let l = 0; l < layers; l++) {
+        logits.push(this.model.encoderLogits(l, previous));
+        previous = b[l];
+      }
+      return this.model.reward(x, b, logits);
+    });
+    const values = Float64Array.from(rewards.dataSync());
+    rewards.dispose();
+    const meanReward = values.reduce((a, v) => a + v, 0) / B;
+    return [this.x.slice(), meanReward, true, false, { rewards: values }];
+  }
+
+  override render(): string {
+    return `BinaryVae(${this.model.name}, batch ${this.batch})`;
+  }
+
+  override close(): void {
+    this.model.dispose();
+  }
+}

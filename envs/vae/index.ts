@@ -1,0 +1,28 @@
+export {
+  BinaryVae,
+  BinaryVaeModel,
+  evaluateBounds,
+  checkModelName,
+  VAE_MODELS,
+  VAE_MODEL_NAMES,
+  type VaeModelName,
+  type VaeModelOptions,
+  type BinaryVaeOptions,
+  type HardPass,
+} from './binaryVae.js';
+export {
+  BinaryMnist,
+  loadMnist,
+  mnist,
+  parseIdxImages,
+  parseIdxLabels,
+  binarise,
+  pixelMean,
+  defaultMnistDir,
+  PIXELS,
+  IMAGE_SIZE,
+  type Mnist,
+  type MnistSplit,
+  type IdxImages,
+  type Binarisation,
+} from './mnist.js';

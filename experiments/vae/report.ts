@@ -1,0 +1,127 @@
+// Plots, image grids and report.md for the binary-VAE experiment, with the
+// paper's numbers beside ours.
+import { join } from 'node:path';
+import { lineChart, savePlot, MarkdownReport, mean, quantile, type Series } from '../../src/report/index.js';
+import type { VaeTrack } from './train.js';
+import type { VaeExperimentConfig, VaeSummary } from './run.js';
+
+/** Highest training ELBO in the RELAX paper (MNIST), by model and estimator. */
+export const PAPER_TRAIN_ELBO: Record<string, Record<string, number>> = {
+  nonlinear: { concrete: -102.2, nvil: -101.5, muprop: -101.1, rebar: -81.01, relax: -78.13 },
+  linear1: { concrete: -111.3, nvil: -112.5, muprop: -111.7, rebar: -111.6, relax: -111.2 },
+  linear2: { concrete: -99.62, nvil: -99.6, muprop: -99.07, rebar: -98.22, relax: -98.0 },
+};
+
+function band(tracks: VaeTrack[], name: string, steps: (t: VaeTrack) => number[], ys: (t: VaeTrack) => number[]): Series {
+  const x = steps(tracks[0]);
+  const cols = x.map((_, i) => tracks.map((t) => ys(t)[i]).filter((v) => v !== undefined && Number.isFinite(v)));
+  return {
+    name,
+    x,
+    y: cols.map((c) => mean(c)),
+    lower: tracks.length > 1 ? cols.map((c) => quantile(c, 0.25)) : undefined,
+    upper: tracks.length > 1 ? cols.map((c) => quantile(c, 0.75)) : undefined,
+  };
+}
+
+function thin(s: Series): Series {
+  const stride = Math.max(1, Math.ceil(s.x.length / 400));
+  const pick = <T>(a: ArrayLike<T> | undefined) => (a ? Array.from(a).filter((_, i) => i % stride === 0) : undefined);
+  return { ...s, x: pick(s.x)!, y: pick(s.y)!, lower: pick(s.lower), upper: pick(s.upper) };
+}
+
+const fmt = (xs: (number | null)[]) => xs.map((x) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(2))).join(', ');
+const meanOf = (xs: (number | null)[]) => {
+  const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  return v.length ? mean(v) : NaN;
+};
+
+export async function writeVaeReport(outDir: string, config: VaeExperimentConfig, summary: VaeSummary, tracks: VaeTrack[]): Promise<void> {
+  const byName = config.estimators
+    .map((name) => ({ name, tracks: tracks.filter((t) => t.estimator === name).sort((a, b) => a.seed - b.seed) }))
+    .filter((e) => e.tracks.length > 0);
+  const subtitle = `${config.model}, batch ${config.batch}; mean and 25–75 % band over ${summary.seeds.length} seed(s)`;
+  const plots: [string, string][] = [];
+  const save = async (name: string, title: string, spec: Parameters<typeof savePlot>[0]) => {
+    await savePlot(spec, outDir, name);
+    plots.push([title, `${name}.png`]);
+  };
+  const neg = (xs: number[]) => xs.map((x) => -x);
+  await save(
+    'train-elbo',
+    '−ELBO on training batches',
+    lineChart({
+      title: '−ELBO on training batches (running mean)',
+      subtitle,
+      xLabel: 'step',
+      yLabel: '−ELBO (nats)',
+      series: byName.map((e) => thin(band(e.tracks, e.name, (t) => t.logSteps, (t) => neg(t.trainElbo)))),
+    }),
+  );
+  if (byName.some((e) => e.tracks[0].evalSteps.length > 1)) {
+    await save(
+      'valid-elbo',
+      '−ELBO on validation',
+      lineChart({
+        title: '−ELBO on the validation set',
+        subtitle,
+        xLabel: 'step',
+        yLabel: '−ELBO (nats)',
+        series: byName.map((e) => band(e.tracks, e.name, (t) => t.evalSteps, (t) => neg(t.validElbo))),
+      }),
+    );
+  }
+  if (config.varianceEvery > 0) {
+    await save(
+      'log-variance',
+      'Encoder-gradient log-variance',
+      lineChart({
+        title: 'log variance of the encoder-gradient estimator',
+        subtitle: `${config.varianceSamples} draws at the current parameters every ${config.varianceEvery} steps (mean over parameters)`,
+        xLabel: 'step',
+        yLabel: 'log Var(ĝ)',
+        series: byName.map((e) => band(e.tracks, e.name, (t) => t.varianceSteps, (t) => t.logVariance)),
+      }),
+    );
+  }
+
+  const report = new MarkdownReport();
+  report.heading(`Binary VAE on MNIST: ${config.model}`);
+  report.paragraph(
+    `${config.steps} steps (${((config.steps * config.batch) / 50_000).toFixed(1)} epochs), batch ${config.batch}, Adam ${config.lr} (β2 = 0.99999) on the model, ` +
+      `control variates at ${config.cvLrScale}× that; ${config.binarisation} binarisation; seeds ${summary.seeds.join(', ')}; ` +
+      `backend ${summary.backend}; wall time ${summary.wallSeconds.toFixed(0)} s.`,
+  );
+  report.heading('Results (nats; higher is better)', 2);
+  const paper = PAPER_TRAIN_ELBO[config.model] ?? {};
+  report.table(
+    ['estimator', 'train ELBO (mean)', 'per seed', 'valid ELBO', 'test ELBO', `valid IWAE-${config.iwaeSamples}`, `test IWAE-${config.iwaeSamples}`, 'log-var, 2nd half', 'ms/step', 'paper train ELBO (2 M steps)'],
+    byName.map(({ name }) => {
+      const s = summary.estimators[name];
+      return [
+        name,
+        meanOf(s.trainElbo),
+        fmt(s.trainElbo),
+        meanOf(s.validElbo),
+        meanOf(s.testElbo),
+        meanOf(s.validIwae),
+        meanOf(s.testIwae),
+        meanOf(s.logVarianceSecondHalf),
+        s.msPerStep,
+        paper[name] ?? '—',
+      ];
+    }),
+    { digits: 2 },
+  );
+  report.paragraph(
+    'Train ELBO: one-sample ELBO over the whole training split at the end; IWAE: importance-weighted bound. ' +
+      `The paper's figures are the highest training ELBO after 2,000,000 steps (Grathwohl et al., ICLR 2018, Table 2): ` +
+      `a ${config.steps}-step run is a fraction of that budget, so compare estimators with each other here, and with the paper only in ranking.`,
+  );
+  report.heading('Plots', 2);
+  for (const [title, file] of plots) report.image(title, file);
+  report.heading('Reconstructions and samples', 2);
+  report.paragraph('Rows: validation images, their reconstructions (pixel means given b ~ q(b|x)), samples from the model (first seed).');
+  for (const { name } of byName) report.image(name, `images-${name}.png`);
+  report.write(join(outDir, 'report.md'));
+}

@@ -1,0 +1,595 @@
+// One binary-VAE training run: the decoder and prior follow ordinary
+// gradients of f(b); the encoder follows the chosen estimator's ĝ, one
+// estimator per stochastic layer (back-propagated from its logits into the
+// encoder); learned control variates follow ∂φ Σ ĝ² (estimateAndTrain), all
+// at the same step. Checkpoints hold everything a resumed run needs to
+// continue the same curve: variables, optimiser moments, random streams.
+import { existsSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../../src/tf/index.js';
+import { bernoulli } from '../../src/distributions/index.js';
+import { estimateAndTrain, estimatorSetup, MovingAverage, type EstimatorInput } from '../../src/estimators/index.js';
+import {
+  buildControlVariate,
+  RebarControlVariate,
+  NeuralControlVariate,
+  SumControlVariate,
+  BaselineNetwork,
+  type ControlVariate,
+  type RelaxedObjective,
+} from '../../src/controlVariates/index.js';
+import { makeOptimizer, saveWeights, loadWeights, assignWeights, type WeightsManifestGroup } from '../../src/nn/index.js';
+import { Rng, type AleaState } from '../../src/random/index.js';
+import { writeJsonAtomic, readJson } from '../../src/report/index.js';
+import { UserError } from '../../src/errors.js';
+import { BinaryVaeModel, evaluateBounds, type HardPass, type VaeModelName } from '../../envs/vae/binaryVae.js';
+import { PIXELS, type BinaryMnist } from '../../envs/vae/mnist.js';
+
+type Tensor = tf.Tensor;
+
+/** Estimators compared on the VAE; 'relax' is the paper's VAE choice (REBAR's relaxation plus a neural residual). */
+export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'concrete', 'rebar', 'relax'] as const;
+export type VaeEstimatorName = (typeof VAE_ESTIMATORS)[number];
+
+export function checkVaeEstimator(name: string): VaeEstimatorName {
+  if (!(VAE_ESTIMATORS as readonly string[]).includes(name)) {
+    throw new UserError(`unknown VAE estimator '${name}' (choose from ${VAE_ESTIMATORS.join(', ')})`);
+  }
+  return name as VaeEstimatorName;
+}
+
+export interface VaeTrainConfig {
+  model: VaeModelName;
+  steps: number;
+  batch: number;
+  /** Model learning rate (Adam, β2 = 0.99999 as in the paper's code). */
+  lr: number;
+  /** Control variates learn at lr × this. */
+  cvLrScale: number;
+  /** Initial η and λ of REBAR's relaxation; λ is also Concrete's temperature. */
+  eta: number;
+  temperature: number;
+  /** Hidden ReLU layers of RELAX's residual network, and its decoupled weight decay. */
+  residualHidden: number[];
+  weightDecay: number;
+  /** Validation ELBO every this many steps (0: only at the end), on this many images (0: all). */
+  evalEvery: number;
+  evalImages: number;
+  /** Log-variance of the encoder gradient at fixed parameters every this many steps (0: never), from this many draws. */
+  varianceEvery: number;
+  varianceSamples: number;
+  /** Running training ELBO recorded every this many steps. */
+  logEvery: number;
+  /** Resume point written every this many steps (0: only at the end). */
+  checkpointEvery: number;
+  /** Importance samples and images (per split, 0: all) of the final IWAE bound. */
+  iwaeSamples: number;
+  iwaeImages: number;
+}
+
+export interface VaeTrack {
+  estimator: string;
+  seed: number;
+  model: string;
+  /** Steps done (equals config.steps when finished). */
+  step: number;
+  logSteps: number[];
+  /** Mean f(b) over the training batches since the previous log step (the running training ELBO). */
+  trainElbo: number[];
+  evalSteps: number[];
+  validElbo: number[];
+  varianceSteps: number[];
+  logVariance: number[];
+  /** Learned temperatures and η per layer, at the log steps (REBAR / RELAX). */
+  cvState: Record<string, number>[];
+  bestValidElbo: number;
+  bestStep: number;
+  /** Accumulated wall time of training steps (evaluation excluded). */
+  trainMs: number;
+  final?: {
+    trainElbo: number;
+    validElbo: number;
+    testElbo: number;
+    validIwae?: number;
+    testIwae?: number;
+    msPerStep: number;
+  };
+}
+
+interface CheckpointState {
+  version: 1;
+  config: VaeTrainConfig;
+  estimator: string;
+  seed: number;
+  track: VaeTrack;
+  rngs: Record<string, AleaState>;
+  movingAverage: number | null;
+  weightsFile: string;
+  manifest: WeightsManifestGroup[];
+  optimizers: Record<string, { count: number; accBeta1?: number; accBeta2?: number }>;
+}
+
+/** The current step's tensors, read by the relaxed objectives inside the estimators. */
+interface Current {
+  x: Tensor;
+  pass: HardPass;
+  u: Tensor[];
+}
+
+function cvNamed(cv: ControlVariate | undefined, prefix: string): Record<string, tf.Variable> {
+  if (!cv) return {};
+  if (cv instanceof SumControlVariate) return Object.assign({}, ...cv.parts.map((p, i) => cvNamed(p, `${prefix}part${i}/`)));
+  if (cv instanceof RebarControlVariate || cv instanceof NeuralControlVariate) {
+    return Object.fromEntries(Object.entries(cv.named()).map(([k, v]) => [`${prefix}${k}`, v]));
+  }
+  if (cv instanceof BaselineNetwork) return cv.net.namedVariables(prefix);
+  return Object.fromEntries(cv.variables.map((v, i) => [`${prefix}v${i}`, v]));
+}
+
+function rebarPart(cv: ControlVariate | undefined): RebarControlVariate | undefined {
+  if (cv instanceof RebarControlVariate) return cv;
+  if (cv instanceof SumControlVariate) return cv.parts.find((p): p is RebarControlVariate => p instanceof RebarControlVariate);
+  return undefined;
+}
+
+function neuralPart(cv: ControlVariate | undefined): NeuralControlVariate | undefined {
+  if (cv instanceof NeuralControlVariate) return cv;
+  if (cv instanceof SumControlVariate) return cv.parts.find((p): p is NeuralControlVariate => p instanceof NeuralControlVariate);
+  return undefined;
+}
+
+// tfjs's Adam keeps its bias-correction powers β^t in private variables and
+// rebuilds them with pow() on setWeights, which differs in the last bits from
+// the running product; they are saved and restored as they are so a resumed
+// run continues exactly.
+type AdamInternals = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+
+export class VaeTrainer {
+  readonly model: BinaryVaeModel;
+  readonly cvs: (ControlVariate | undefined)[] = [];
+  readonly movingAverage?: MovingAverage;
+  readonly track: VaeTrack;
+  private readonly modelOpt: tf.Optimizer;
+  private readonly cvOpt: tf.Optimizer;
+  private readonly rngs: { batch: Rng; noise: Rng; variance: Rng; eval: Rng };
+  private readonly relaxedF: RelaxedObjective[] = [];
+  private current?: Current;
+  private readonly estimator;
+  private epochPerm?: { epoch: number; perm: Uint32Array };
+
+  constructor(
+    readonly config: VaeTrainConfig,
+    readonly data: BinaryMnist,
+    readonly estimatorName: string,
+    readonly seed: number,
+  ) {
+    const name = checkVaeEstimator(estimatorName);
+    const setupName = name === 'relax' ? 'relax-rebar' : name;
+    const setup = estimatorSetup(setupName);
+    this.estimator = setup.estimator;
+    const initRng = new Rng(`${seed}:init`);
+    this.model = new BinaryVaeModel({ model: config.model, dataMean: data.trainMean, rng: initRng });
+    this.rngs = {
+      batch: new Rng(`${seed}:batch`),
+      noise: new Rng(`${seed}:noise`),
+      variance: new Rng(`${seed}:variance`),
+      eval: new Rng(`${seed}:eval`),
+    };
+    const L = this.model.latents;
+    for (let l = 0; l < this.model.layers; l++) {
+      const kind = setup.controlVariate;
+      let cv: ControlVariate | undefined;
+      // f at layer l relaxed; the temperature of the later layers is the CV's own λ.
+      const temperatureOf = () => {
+        const r = rebarPart(this.cvs[l]);
+        return r ? tf.exp(r.logTemperature) : config.temperature;
+      };
+      this.relaxedF.push((soft) => {
+        const c = this.current!;
+        return this.model.relaxedReward(l, soft, c.x, c.pass, c.u, temperatureOf());
+      });
+      if (kind === 'baseline' || kind === 'rebar' || kind === 'rebar+neural') {
+        cv = buildControlVariate(kind, {
+          dist: bernoulli,
+          sampleSize: L,
+          contextSize: PIXELS + l * L,
+          relaxedF: this.relaxedF[l],
+          rng: initRng,
+          eta: config.eta,
+          temperature: config.temperature,
+          hidden: kind === 'baseline' ? [100] : config.residualHidden,
+          activation: kind === 'baseline' ? 'tanh' : 'relu',
+          // The residual starts switched off (scale 0): RELAX begins as REBAR.
+          scale: 0,
+        });
+      }
+      this.cvs.push(cv);
+    }
+    if (setup.controlVariate === 'moving-average' || setup.controlVariate === 'baseline') this.movingAverage = new MovingAverage(0.99);
+    this.modelOpt = makeOptimizer({ kind: 'adam', learningRate: config.lr, beta1: 0.9, beta2: 0.99999 });
+    this.cvOpt = makeOptimizer({ kind: 'adam', learningRate: config.lr * config.cvLrScale, beta1: 0.9, beta2: 0.99999 });
+    this.track = {
+      estimator: estimatorName,
+      seed,
+      model: config.model,
+      step: 0,
+      logSteps: [],
+      trainElbo: [],
+      evalSteps: [],
+      validElbo: [],
+      varianceSteps: [],
+      logVariance: [],
+      cvState: [],
+      bestValidElbo: -Infinity,
+      bestStep: 0,
+      trainMs: 0,
+    };
+  }
+
+  /** Training images of one step: an epoch-wise shuffle (seeded per epoch), so only the step number is state. */
+  private batchIndices(step: number): number[] {
+    const N = this.data.counts.train;
+    const B = this.config.batch;
+    const out: number[] = [];
+    for (let i = 0; i < B; i++) {
+      const pos = (step - 1) * B + i;
+      const epoch = Math.floor(pos / N);
+      if (this.epochPerm?.epoch !== epoch) {
+        const perm = new Uint32Array(N);
+        for (let j = 0; j < N; j++) perm[j] = j;
+        const rng = new Rng(`${this.seed}:epoch:${epoch}`);
+        for (let j = N - 1; j > 0; j--) {
+          const k = rng.integer(j + 1);
+          const t = perm[j];
+          perm[j] = perm[k];
+          perm[k] = t;
+        }
+        this.epochPerm = { epoch, perm };
+      }
+      out.push(this.epochPerm.perm[pos % N]);
+    }
+    return out;
+  }
+
+  /** Context of layer l's control variate / baseline: [x − mean, 2b_0 − 1, …, 2b_{l−1} − 1]. */
+  private context(l: number, x: Tensor, pass: HardPass): Tensor {
+    const parts = [this.model.centre(x), ...pass.b.slice(0, l).map((b) => tf.sub(tf.mul(2, b), 1))];
+    return parts.length === 1 ? parts[0] : tf.concat(parts, 1);
+  }
+
+  private estimatorInput(l: number, x: Tensor, pass: HardPass, u: Tensor[], v: Tensor[], fb: Tensor): EstimatorInput {
+    return {
+      dist: bernoulli,
+      theta: pass.logits[l],
+      u: u[l],
+      v: v[l],
+      fb,
+      cv: this.cvs[l],
+      baseline: this.movingAverage?.value,
+      relaxedF: this.relaxedF[l],
+      temperature: this.config.temperature,
+      context: this.context(l, x, pass),
+    };
+  }
+
+  private noise(n: number): { u: Tensor[]; v: Tensor[] } {
+    const L = this.model.latents;
+    const u: Tensor[] = [];
+    const v: Tensor[] = [];
+    for (let l = 0; l < this.model.layers; l++) {
+      u.push(tf.tensor2d(this.rngs.noise.uniforms(n * L), [n, L]));
+      v.push(tf.tensor2d(this.rngs.noise.uniforms(n * L), [n, L]));
+    }
+    return { u, v };
+  }
+
+  /** ∂ of the encoder surrogate Σ_l Σ ĝ_l · logits_l(ψ) / B (ĝ held fixed). */
+  private encoderSurrogate(x: Tensor, pass: HardPass, gradients: Tensor[]): Tensor {
+    const B = x.shape[0] ?? 1;
+    let total: Tensor = tf.scalar(0);
+    for (let l = 0; l < this.model.layers; l++) {
+      const logits = this.model.encoderLogits(l, l === 0 ? x : pass.b[l - 1]);
+      total = tf.add(total, tf.sum(tf.mul(gradients[l], logits)));
+    }
+    return tf.div(total, B);
+  }
+
+  /** One training step; returns the batch mean of f(b). */
+  step(): number {
+    const t0 = performance.now();
+    const step = this.track.step + 1;
+    const B = this.config.batch;
+    const xData = this.data.trainBatch(this.batchIndices(step), this.rngs.batch);
+    const gradients: Tensor[] = [];
+    const meanF = tf.tidy(() => {
+      const x = tf.tensor2d(xData, [B, PIXELS]);
+      const { u, v } = this.noise(B);
+      const pass = this.model.forward(x, u);
+      const fb = this.model.reward(x, pass.b, pass.logits);
+      this.current = { x, pass, u };
+      for (let l = 0; l < this.model.layers; l++) {
+        const input = this.estimatorInput(l, x, pass, u, v, fb);
+        gradients.push(estimateAndTrain(this.estimator, input, { optimizer: this.cvOpt, objective: { kind: 'theta' } }).gradient);
+      }
+      this.current = undefined;
+      // Decoder and prior ascend f(b) directly; the encoder ascends its estimator's ĝ.
+      const { grads } = tf.variableGrads(
+        () =>
+          tf.neg(tf.add(tf.div(tf.sum(this.model.logJoint(x, pass.b)), B), this.encoderSurrogate(x, pass, gradients))) as tf.Scalar,
+        this.model.variables,
+      );
+      this.modelOpt.applyGradients(grads);
+      this.decayResidual();
+      return tf.mean(fb);
+    });
+    tf.dispose(gradients);
+    const value = meanF.dataSync()[0];
+    meanF.dispose();
+    if (!Number.isFinite(value)) throw new Error(`${this.estimatorName}, seed ${this.seed}: f(b) became ${value} at step ${step}`);
+    this.movingAverage?.update(value);
+    this.track.step = step;
+    this.track.trainMs += performance.now() - t0;
+    return value;
+  }
+
+  /** Decoupled weight decay on the residual network's weights (RELAX). */
+  private decayResidual(): void {
+    if (this.config.weightDecay <= 0) return;
+    const factor = 1 - this.config.lr * this.config.cvLrScale * this.config.weightDecay;
+    for (const cv of this.cvs) {
+      const n = neuralPart(cv);
+      if (n) for (const w of n.net.weights) w.assign(tf.mul(w, factor));
+    }
+  }
+
+  /**
+   * log of the variance of the encoder-parameter gradient estimate at the
+   * current parameters, averaged over parameters: `draws` independent
+   * estimates on one fixed batch (all draws' ĝ computed in one batched pass).
+   */
+  logVariance(draws = this.config.varianceSamples): number {
+    const B = this.config.batch;
+    const indices = Array.from({ length: B }, () => this.rngs.variance.integer(this.data.counts.train));
+    const xData = this.data.trainBatch(indices, this.rngs.variance);
+    const encVars = this.model.encoderVariables;
+    const size = encVars.reduce((n, v) => n + v.size, 0);
+    const sum = new Float64Array(size);
+    const sumSq = new Float64Array(size);
+    tf.tidy(() => {
+      const x = tf.tile(tf.tensor2d(xData, [B, PIXELS]), [draws, 1]);
+      const L = this.model.latents;
+      const u = Array.from({ length: this.model.layers }, () => tf.tensor2d(this.rngs.variance.uniforms(draws * B * L), [draws * B, L]));
+      const v = Array.from({ length: this.model.layers }, () => tf.tensor2d(this.rngs.variance.uniforms(draws * B * L), [draws * B, L]));
+      const pass = this.model.forward(x, u);
+      const fb = this.model.reward(x, pass.b, pass.logits);
+      this.current = { x, pass, u };
+      const ghat = pass.logits.map((_, l) => this.estimator(this.estimatorInput(l, x, pass, u, v, fb)).gradient);
+      this.current = undefined;
+      for (let r = 0; r < draws; r++) {
+        const rows = <T extends Tensor>(t: T) => tf.slice(t, [r * B, 0], [B, -1]);
+        const xr = rows(x);
+        const passR: HardPass = { logits: pass.logits.map(rows), z: pass.z.map(rows), b: pass.b.map(rows) };
+        const gr = ghat.map(rows);
+        const { grads } = tf.variableGrads(() => this.encoderSurrogate(xr, passR, gr) as tf.Scalar, encVars);
+        let offset = 0;
+        for (const variable of encVars) {
+          const data = grads[variable.name].dataSync();
+          for (let i = 0; i < data.length; i++) {
+            sum[offset + i] += data[i];
+            sumSq[offset + i] += data[i] * data[i];
+          }
+          offset += data.length;
+        }
+        tf.dispose(Object.values(grads));
+      }
+    });
+    let total = 0;
+    for (let i = 0; i < size; i++) {
+      const m = sum[i] / draws;
+      total += (sumSq[i] - draws * m * m) / (draws - 1);
+    }
+    return Math.log(Math.max(total / size, 1e-300));
+  }
+
+  /** ELBO (and optionally IWAE) on a split. */
+  evaluate(split: 'train' | 'valid' | 'test', options: { images?: number; iwaeSamples?: number; iwaeImages?: number } = {}) {
+    const { data, count } = this.data.split(split);
+    const n = options.images && options.images > 0 ? Math.min(options.images, count) : count;
+    return evaluateBounds(this.model, data, n, {
+      rng: this.rngs.eval,
+      iwaeSamples: options.iwaeSamples,
+      iwaeImages: options.iwaeImages && options.iwaeImages > 0 ? options.iwaeImages : n,
+    });
+  }
+
+  /** η and λ of each layer's relaxation, and the residual's scale (what the CV learned). */
+  cvState(): Record<string, number> {
+    const out: Record<string, number> = {};
+    this.cvs.forEach((cv, l) => {
+      const r = rebarPart(cv);
+      if (r) {
+        out[`eta${l}`] = r.eta.dataSync()[0];
+        out[`temperature${l}`] = r.temperature;
+      }
+      const n = neuralPart(cv);
+      if (n?.scale) out[`residualScale${l}`] = n.scale.dataSync()[0];
+    });
+    return out;
+  }
+
+  /** Every variable a checkpoint holds, by logical name. */
+  private named(): Record<string, tf.Variable> {
+    const out: Record<string, tf.Variable> = {};
+    for (const [k, v] of Object.entries(this.model.namedVariables())) out[`model/${k}`] = v;
+    this.cvs.forEach((cv, l) => Object.assign(out, cvNamed(cv, `cv${l}/`)));
+    return out;
+  }
+
+  /** Write a resume point into `dir`: weights first, then state.json (the commit point), then old weights are removed. */
+  async saveCheckpoint(dir: string): Promise<void> {
+    mkdirSync(dir, { recursive: true });
+    const tensors: Record<string, tf.Tensor> = { ...this.named() };
+    const optimizers: CheckpointState['optimizers'] = {};
+    for (const [name, opt] of [
+      ['model', this.modelOpt],
+      ['cv', this.cvOpt],
+    ] as const) {
+      const weights = await opt.getWeights();
+      weights.forEach((w, i) => (tensors[`opt/${name}/${i}`] = w.tensor));
+      const internals = opt as unknown as AdamInternals;
+      optimizers[name] = {
+        count: weights.length,
+        accBeta1: internals.accBeta1?.dataSync()[0],
+        accBeta2: internals.accBeta2?.dataSync()[0],
+      };
+    }
+    const weightsFile = `weights-${this.track.step}.bin`;
+    const manifest = await saveWeights(dir, tensors, weightsFile);
+    // getWeights() made fresh iteration scalars; the moments are the optimisers' own.
+    for (const name of ['model', 'cv']) if (optimizers[name].count > 0) tensors[`opt/${name}/0`].dispose();
+    const state: CheckpointState = {
+      version: 1,
+      config: this.config,
+      estimator: this.estimatorName,
+      seed: this.seed,
+      track: this.track,
+      rngs: Object.fromEntries(Object.entries(this.rngs).map(([k, r]) => [k, r.state()])),
+      movingAverage: this.movingAverage && this.track.step > 0 ? this.movingAverage.value : null,
+      weightsFile,
+      manifest,
+      optimizers,
+    };
+    writeJsonAtomic(join(dir, 'state.json'), state);
+    for (const f of readdirSync(dir)) if (f.startsWith('weights-') && f !== weightsFile) rmSync(join(dir, f), { force: true });
+  }
+
+  /** Whether `dir` holds a checkpoint. */
+  static hasCheckpoint(dir: string): boolean {
+    return existsSync(join(dir, 'state.json'));
+  }
+
+  /** Restore a resume point written by saveCheckpoint (same estimator, seed and settings). */
+  async loadCheckpoint(dir: string): Promise<void> {
+    const state = readJson<CheckpointState>(join(dir, 'state.json'));
+    if (state.version !== 1 || state.estimator !== this.estimatorName || state.seed !== this.seed) {
+      throw new UserError(`checkpoint in ${dir} is for ${state.estimator} seed ${state.seed}, not ${this.estimatorName} seed ${this.seed}`);
+    }
+    for (const key of ['model', 'batch', 'lr', 'cvLrScale'] as const) {
+      if (JSON.stringify(state.config[key]) !== JSON.stringify(this.config[key])) {
+        throw new UserError(`checkpoint in ${dir} was made with ${key} = ${JSON.stringify(state.config[key])}, not ${JSON.stringify(this.config[key])}`);
+      }
+    }
+    const values = loadWeights(dir, state.manifest);
+    try {
+      assignWeights(this.named(), values);
+      for (const [name, opt] of [
+        ['model', this.modelOpt],
+        ['cv', this.cvOpt],
+      ] as const) {
+        const info = state.optimizers[name];
+        if (!info || info.count === 0) continue;
+        const list = Array.from({ length: info.count }, (_, i) => {
+          const t = values[`opt/${name}/${i}`];
+          if (!t) throw new UserError(`checkpoint in ${dir} lacks optimiser state opt/${name}/${i}`);
+          return { name: `opt/${name}/${i}`, tensor: t };
+        });
+        await opt.setWeights(list);
+        const internals = opt as unknown as AdamInternals;
+        if (info.accBeta1 !== undefined) internals.accBeta1?.assign(tf.scalar(info.accBeta1));
+        if (info.accBeta2 !== undefined) internals.accBeta2?.assign(tf.scalar(info.accBeta2));
+      }
+    } finally {
+      tf.dispose(Object.values(values));
+    }
+    Object.assign(this.track, state.track);
+    for (const [k, s] of Object.entries(state.rngs)) (this.rngs as Record<string, Rng>)[k] = Rng.fromState(s);
+    if (state.movingAverage !== null && this.movingAverage) this.movingAverage.update(state.movingAverage);
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    for (const cv of this.cvs) for (const v of cv?.variables ?? []) v.dispose();
+    this.modelOpt.dispose();
+    this.cvOpt.dispose();
+  }
+}
+
+export interface TrainHooks {
+  /** Called after every logged step. */
+  onLog?: (track: VaeTrack) => void;
+  /** Resume points go here (none if undefined). */
+  checkpointDir?: string;
+  /** The best-validation model goes here. */
+  bestDir?: string;
+}
+
+/** Train to config.steps (from wherever the trainer is), evaluating, measuring and checkpointing on the way. */
+export async function trainVae(trainer: VaeTrainer, hooks: TrainHooks = {}): Promise<VaeTrack> {
+  const { config, track } = trainer;
+  let fSum = 0;
+  let fCount = 0;
+  const measure = (step: number) => {
+    if (config.varianceEvery > 0 && step % config.varianceEvery === 0) {
+      track.varianceSteps.push(step);
+      track.logVariance.push(trainer.logVariance());
+    }
+  };
+  const evaluate = async (step: number) => {
+    const { elbo } = trainer.evaluate('valid', { images: config.evalImages });
+    track.evalSteps.push(step);
+    track.validElbo.push(elbo);
+    if (elbo > track.bestValidElbo) {
+      track.bestValidElbo = elbo;
+      track.bestStep = step;
+      if (hooks.bestDir) await saveBest(trainer, hooks.bestDir);
+    }
+  };
+  if (track.step === 0) measure(0);
+  while (track.step < config.steps) {
+    fSum += trainer.step();
+    fCount++;
+    const step = track.step;
+    if (step % config.logEvery === 0 || step === config.steps) {
+      track.logSteps.push(step);
+      track.trainElbo.push(fSum / fCount);
+      track.cvState.push(trainer.cvState());
+      fSum = 0;
+      fCount = 0;
+      hooks.onLog?.(track);
+    }
+    measure(step);
+    if ((config.evalEvery > 0 && step % config.evalEvery === 0) || step === config.steps) await evaluate(step);
+    if (hooks.checkpointDir && config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && step < config.steps) {
+      await trainer.saveCheckpoint(hooks.checkpointDir);
+    }
+  }
+  if (!track.final) {
+    const valid = trainer.evaluate('valid', { iwaeSamples: config.iwaeSamples, iwaeImages: config.iwaeImages });
+    const test = trainer.evaluate('test', { iwaeSamples: config.iwaeSamples, iwaeImages: config.iwaeImages });
+    track.final = {
+      trainElbo: trainer.evaluate('train').elbo,
+      validElbo: valid.elbo,
+      testElbo: test.elbo,
+      validIwae: valid.iwae,
+      testIwae: test.iwae,
+      msPerStep: track.trainMs / Math.max(1, track.step),
+    };
+  }
+  if (hooks.checkpointDir) await trainer.saveCheckpoint(hooks.checkpointDir);
+  return track;
+}
+
+/** The best-validation model's weights (TensorFlow.js format) and a small description. */
+async function saveBest(trainer: VaeTrainer, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const manifest = await saveWeights(dir, trainer.model.namedVariables());
+  writeJsonAtomic(join(dir, 'model.json'), {
+    kind: 'binary-vae',
+    model: trainer.config.model,
+    estimator: trainer.estimatorName,
+    seed: trainer.seed,
+    step: trainer.track.bestStep,
+    validElbo: trainer.track.bestValidElbo,
+    weightsManifest: manifest,
+  });
+}
