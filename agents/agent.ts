@@ -12,7 +12,7 @@ import type { ControlVariate } from '../src/controlVariates/index.js';
 import { makeOptimizer } from '../src/nn/index.js';
 import { UserError } from '../src/errors.js';
 import { Box, flatdim, make, type Env, type Space } from '../envs/index.js';
-import { Policy } from './policy.js';
+import { Policy, actionKind } from './policy.js';
 import { ActionCritic, ValueFunction, WithValue, relaxCritic } from './critics.js';
 import { collect, type Rollout } from './rollout.js';
 import { discountedReturns, gae } from './returns.js';
@@ -75,6 +75,8 @@ export class PolicyGradientAgent {
   /** Noise for acting, for the conditional samples z̃, for evaluation. */
   rngs: { act: Rng; update: Rng };
   counters = { episodes: 0, steps: 0, updates: 0 };
+  /** The id of the environment the agent learned on (recorded when saved). */
+  envId?: string;
   history: EpisodeStats[] = [];
   varianceHistory: { update: number; episodes: number; logVariance: number }[] = [];
 
@@ -86,10 +88,11 @@ export class PolicyGradientAgent {
     this.obsSize = observationSize(observationSpace);
     const init = stream(config.seed, 'init');
     this.rngs = { act: stream(config.seed, 'act'), update: stream(config.seed, 'update') };
-    this.policy = new Policy(this.obsSize, actionSpace, config, init);
-    const continuous = this.policy.kind === 'gaussian';
+    // Check compatibility before any variable exists, so a refused agent leaks nothing.
+    const continuous = actionKind(actionSpace) === 'gaussian';
     if (config.kind === 'relax' && continuous) throw new UserError("the 'relax' agent needs discrete actions (Discrete or MultiBinary); use 'lax'");
     if (config.kind === 'lax' && !continuous) throw new UserError("the 'lax' agent needs continuous actions (Box); use 'relax'");
+    this.policy = new Policy(this.obsSize, actionSpace, config, init);
     const needsValue = config.baseline === 'value' || config.kind === 'a2c' || config.kind === 'lax' || config.cvWithValue;
     if (needsValue) this.value = new ValueFunction(this.obsSize, config.valueHidden, config.valueActivation, init);
     if (config.kind === 'reinforce' && config.baseline === 'moving-average') this.baseline = new MovingAverage(0.99);
@@ -224,12 +227,13 @@ export class PolicyGradientAgent {
   }
 
   /**
-   * log of the policy-gradient estimator's variance at the current parameters,
-   * averaged over the policy's parameters, from `episodes` independent
-   * single-episode estimates (the paper's diagnostic). Nothing is trained.
+   * Independent single-episode estimates of the policy gradient over the
+   * policy's parameters (flattened), at the current parameters, from
+   * `episodes` fresh episodes. Nothing is trained; the agent's own random
+   * streams are left untouched.
    */
-  logVariance(env: Env<any, any>, episodes = this.config.varianceEpisodes): number {
-    const rng = stream(this.config.seed + 7919 * (this.counters.updates + 1), 'variance');
+  gradientSamples(env: Env<any, any>, episodes: number, seed = this.config.seed + 7919 * (this.counters.updates + 1)): Float32Array[] {
+    const rng = stream(seed, 'gradient-samples');
     const saved = this.rngs;
     this.rngs = { act: rng, update: rng };
     const rows: Float32Array[] = [];
@@ -248,6 +252,16 @@ export class PolicyGradientAgent {
     } finally {
       this.rngs = saved;
     }
+    return rows;
+  }
+
+  /**
+   * log of the policy-gradient estimator's variance at the current parameters,
+   * averaged over the policy's parameters, from `episodes` independent
+   * single-episode estimates (the paper's diagnostic).
+   */
+  logVariance(env: Env<any, any>, episodes = this.config.varianceEpisodes): number {
+    const rows = this.gradientSamples(env, episodes);
     const d = rows[0].length;
     let total = 0;
     for (let j = 0; j < d; j++) {
@@ -264,6 +278,7 @@ export class PolicyGradientAgent {
   /** Train for a budget of episodes and/or steps; returns the training episodes' statistics. */
   async learn(env: Env<any, any>, budget: LearnBudget, callbacks: LearnCallbacks = {}): Promise<EpisodeStats[]> {
     if (budget.episodes === undefined && budget.steps === undefined) throw new UserError('learn needs a budget of episodes or steps');
+    this.envId ??= env.spec?.id;
     const start = performance.now();
     const out: EpisodeStats[] = [];
     // Seed the env once, at the agent's very first episode; later resets continue its stream.

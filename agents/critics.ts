@@ -8,9 +8,11 @@ import { NeuralControlVariate, type ControlVariate } from '../src/controlVariate
 import type { RelaxedDistribution } from '../src/distributions/index.js';
 import type { Rng } from '../src/random/index.js';
 
+let counter = 0;
+
 export class ValueFunction {
   readonly net: Mlp;
-  constructor(obsSize: number, hidden: number[], activation: Activation, rng: Rng, name = 'value') {
+  constructor(obsSize: number, hidden: number[], activation: Activation, rng: Rng, name = `value${counter++}`) {
     this.net = new Mlp({ sizes: [obsSize, ...hidden, 1], activation, init: 'orthogonal', outputGain: 1 }, rng, name);
   }
   apply(obs: tf.Tensor): tf.Tensor1D {
@@ -24,7 +26,7 @@ export class ActionCritic implements ControlVariate {
   readonly dependsOnSample = true;
   readonly net: Mlp;
   constructor(obsSize: number, actionSize: number, hidden: number[], activation: Activation, rng: Rng) {
-    this.net = new Mlp({ sizes: [obsSize + actionSize, ...hidden, 1], activation, outputGain: 0.1 }, rng, 'laxCv');
+    this.net = new Mlp({ sizes: [obsSize + actionSize, ...hidden, 1], activation, outputGain: 0.1 }, rng, `laxCv${counter++}`);
   }
   get variables(): tf.Variable[] {
     return this.net.variables;

@@ -30,6 +30,8 @@ export interface SavedAgent {
   formatVersion: 1;
   kind: AgentConfig['kind'];
   config: AgentConfig;
+  /** Environment id the agent learned on, when known. */
+  env?: string;
   observationSpace: Record<string, unknown>;
   actionSpace: Record<string, unknown>;
   counters: PolicyGradientAgent['counters'];
@@ -102,6 +104,7 @@ export async function saveAgent(agent: PolicyGradientAgent, dir: string): Promis
     formatVersion: 1,
     kind: agent.config.kind,
     config: agent.config,
+    env: agent.envId,
     observationSpace: agent.observationSpace.toJSON(),
     actionSpace: agent.actionSpace.toJSON(),
     counters: agent.counters,
@@ -142,6 +145,7 @@ export async function loadAgent(dir: string): Promise<PolicyGradientAgent> {
     await opt.setWeights(state);
   }
   agent.counters = { ...saved.counters };
+  agent.envId = saved.env;
   agent.rngs = { act: Rng.fromState(saved.rngs.act as never), update: Rng.fromState(saved.rngs.update as never) };
   if (agent.baseline && saved.baseline !== undefined) agent.baseline.restore(saved.baseline);
   agent.history = saved.history ?? [];

@@ -85,6 +85,8 @@ class ArrayMlp {
   }
 }
 
+let policyCounter = 0;
+
 export class Policy {
   readonly kind: ActionKind;
   readonly size: number;
@@ -98,7 +100,7 @@ export class Policy {
     readonly actionSpace: Space<unknown>,
     readonly config: PolicyConfig,
     rng: Rng,
-    name = 'policy',
+    name = `policy${policyCounter++}`,
   ) {
     this.kind = actionKind(actionSpace);
     this.size = actionSize(actionSpace);

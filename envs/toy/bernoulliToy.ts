@@ -2,7 +2,6 @@
 // b ∈ {0,1}^n, the loss f(b) = mean_j (b_j − t)², and the reward is −f(b).
 // The exact expected loss and its gradient are known, so estimators can be
 // checked against them; the relaxed loss f(σ_λ(z)) serves REBAR and Concrete.
-import { tf } from '../../src/tf/index.js';
 import { UserError } from '../../src/errors.js';
 import { Env, type Info, type StepResult } from '../core/env.js';
 import { Box } from '../spaces/box.js';
@@ -46,11 +45,6 @@ export class BernoulliToyEnv extends Env<Float32Array, Int8Array> {
     let s = 0;
     for (let j = 0; j < this.latents; j++) s += (b[j] - this.target) ** 2;
     return s / this.latents;
-  }
-
-  /** f on a batch [batch, n] of hard or relaxed values, as a tensor [batch]. */
-  lossTensor(x: tf.Tensor): tf.Tensor {
-    return tf.mean(tf.square(tf.sub(x, this.target)), -1);
   }
 
   /** E f(b) under b_j ~ Bernoulli(σ(ℓ_j)). */

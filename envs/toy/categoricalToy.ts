@@ -1,7 +1,5 @@
 // A categorical version of the toy: the action is a class b ∈ {0..K−1}, the
-// loss f(b) = (w_b − t)² for given weights w, the reward −f(b). The relaxed
-// loss evaluates (Σ_k s_k w_k − t)² at a point s of the simplex.
-import { tf } from '../../src/tf/index.js';
+// loss f(b) = (w_b − t)² for given weights w, the reward −f(b).
 import { UserError } from '../../src/errors.js';
 import { Env, type Info, type StepResult } from '../core/env.js';
 import { Box } from '../spaces/box.js';
@@ -46,11 +44,6 @@ export class CategoricalToyEnv extends Env<Float32Array, number> {
 
   loss(b: number): number {
     return (this.weights[b] - this.target) ** 2;
-  }
-
-  /** f on one-hot or relaxed rows [batch, K] → [batch]. */
-  lossTensor(x: tf.Tensor): tf.Tensor {
-    return tf.square(tf.sub(tf.sum(tf.mul(x, tf.tensor1d(this.weights)), -1), this.target));
   }
 
   private probs(logits: ArrayLike<number>): number[] {

@@ -72,6 +72,7 @@ export class SyncVectorEnv<BO = Float32Array, BA = any> {
   private readonly actionBuffers: unknown[];
   private readonly actionKind: 'scalar' | 'flat' | 'other';
   private readonly actionLength: number | undefined;
+  private readonly actionSize: number;
   private readonly obsKind: 'scalar' | 'flat' | 'other';
   private readonly obsSize: number;
   private closed = false;
@@ -117,6 +118,7 @@ export class SyncVectorEnv<BO = Float32Array, BA = any> {
     this.obsSize = batchLength(this.singleObservationSpace, 1) ?? 0;
     this.actionKind = kind(this.singleActionSpace);
     this.actionLength = batchLength(this.singleActionSpace, n);
+    this.actionSize = batchLength(this.singleActionSpace, 1) ?? 0;
     this.actionBuffers = this.envs.map(() =>
       this.actionKind === 'flat' ? readBatch(this.singleActionSpace, createBatch(this.singleActionSpace, 1), 0) : undefined,
     );
@@ -209,6 +211,11 @@ export class SyncVectorEnv<BO = Float32Array, BA = any> {
     const truncs = this.truncations;
     const autoreset = this.autoreset;
     const scalarActions = this.actionKind === 'scalar';
+    // Flat batches (Box, MultiBinary, MultiDiscrete actions) are copied into
+    // each env's reused buffer; per-env arrays and other spaces go through action().
+    const flatActions = this.actionKind === 'flat' && !(Array.isArray(acts) && typeof acts[0] === 'object');
+    const actionSize = this.actionSize;
+    const actionBuffers = this.actionBuffers as Float32Array[];
     const flatObs = this.obsKind === 'flat';
     const obsBuf = this.observations as Float32Array;
     const size = this.obsSize;
@@ -224,7 +231,15 @@ export class SyncVectorEnv<BO = Float32Array, BA = any> {
         truncs[i] = 0;
         autoreset[i] = 0;
       } else {
-        const r = env.step(scalarActions ? acts[i] : this.action(acts, i));
+        let action: unknown;
+        if (scalarActions) action = acts[i];
+        else if (flatActions) {
+          const buf = actionBuffers[i];
+          const at = i * actionSize;
+          for (let j = 0; j < actionSize; j++) buf[j] = acts[at + j] as number;
+          action = buf;
+        } else action = this.action(acts, i);
+        const r = env.step(action);
         obs = r[0];
         rewards[i] = r[1];
         const te = r[2];

@@ -11,9 +11,11 @@ import { toyEstimator } from '../toy/setup.js';
 import { estimateStatistics } from '../toy/estimate.js';
 import { runToyExperiment, TOY_DEFAULTS, type ToyExperimentConfig } from '../toy/run.js';
 import { num, numList, nameList, oneOf } from './parse.js';
+import { registerRlCommands } from './rl.js';
+import { RL_EXPERIMENTS } from '../rl/definitions.js';
 import { UserError } from '../../src/errors.js';
 
-const EXPERIMENTS = ['toy'] as const;
+const EXPERIMENTS = ['toy', ...Object.keys(RL_EXPERIMENTS)];
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
@@ -134,6 +136,8 @@ export async function main(argv: string[]): Promise<void> {
         await logger.close();
       }
     });
+
+  registerRlCommands(program, experiment);
 
   await program.parseAsync(argv);
 }

@@ -24,7 +24,8 @@ export interface ToyProblem {
 export function toyProblem(options: { problem: string; target: number; latents?: number; weights?: number[] }): ToyProblem {
   if (options.problem === 'toy') {
     const env = new BernoulliToyEnv({ target: options.target, latents: options.latents ?? 1 });
-    const loss = (x: tf.Tensor) => env.lossTensor(x);
+    // f(x) = mean_j (x_j − t)², on hard samples or relaxed ones.
+    const loss = (x: tf.Tensor) => tf.mean(tf.square(tf.sub(x, env.target)), -1);
     return {
       name: 'toy',
       dist: bernoulli,
@@ -38,7 +39,8 @@ export function toyProblem(options: { problem: string; target: number; latents?:
   }
   if (options.problem === 'toy-categorical') {
     const env = new CategoricalToyEnv({ target: options.target, weights: options.weights });
-    const loss = (x: tf.Tensor) => env.lossTensor(x);
+    // f(s) = (Σ_k s_k w_k − t)²: (w_b − t)² at a one-hot b, its relaxation inside the simplex.
+    const loss = (x: tf.Tensor) => tf.square(tf.sub(tf.sum(tf.mul(x, tf.tensor1d(env.weights)), -1), env.target));
     return {
       name: 'toy-categorical',
       dist: categorical,

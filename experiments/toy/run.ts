@@ -2,9 +2,7 @@
 // written to results/toy/<run>/ with config, metrics, per-run results (the
 // resume points), summary.json, plots and report.md.
 import { existsSync, mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { currentBackend } from '../../src/tf/index.js';
 import {
   MetricsWriter,
@@ -18,6 +16,7 @@ import {
 import { toyProblem } from './problem.js';
 import { trainToy, type ToyTrack, type ToyTrainConfig } from './train.js';
 import { writeToyReport } from './report.js';
+import { runPool, defaultWorkers } from '../pool.js';
 
 export interface ToyExperimentConfig extends ToyTrainConfig {
   problem: 'toy' | 'toy-categorical';
@@ -81,53 +80,6 @@ function firstBelow(track: ToyTrack, level: number): number | null {
 }
 
 type Job = { estimator: string; seed: number };
-type Train = (job: Job, onStep: (step: number, p: number) => void) => Promise<ToyTrack>;
-
-/**
- * Run jobs on `workers` worker threads (each with its own tfjs), or in this
- * thread when workers ≤ 1 or when running from TypeScript sources (tests).
- */
-async function runJobs(
-  config: ToyExperimentConfig,
-  jobs: Job[],
-  workers: number,
-  onStep: (job: Job, step: number, p: number) => void,
-  onDone: (job: Job, track: ToyTrack) => void,
-): Promise<void> {
-  const fromSource = import.meta.url.endsWith('.ts');
-  if (workers <= 1 || fromSource || jobs.length <= 1) {
-    const problem = toyProblem(config);
-    for (const job of jobs) onDone(job, trainToy(problem, job.estimator, job.seed, config, (s, p) => onStep(job, s, p)));
-    return;
-  }
-  const queue = [...jobs];
-  const spawn = () =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), {
-        workerData: {
-          backend: currentBackend(),
-          problem: { problem: config.problem, target: config.target, latents: config.latents, weights: config.weights },
-          config,
-        },
-      });
-      let current: Job | undefined;
-      const next = () => {
-        current = queue.shift();
-        worker.postMessage(current ?? null);
-      };
-      worker.on('message', (m: { type: string; step?: number; p?: number; track?: ToyTrack }) => {
-        if (m.type === 'ready') next();
-        else if (m.type === 'progress' && current) onStep(current, m.step!, m.p!);
-        else if (m.type === 'done' && current) {
-          onDone(current, m.track!);
-          next();
-        }
-      });
-      worker.on('error', reject);
-      worker.on('exit', () => resolve());
-    });
-  await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, spawn));
-}
 
 export async function runToyExperiment(
   config: ToyExperimentConfig,
@@ -165,15 +117,21 @@ export async function runToyExperiment(
     }
   }
   progress.update(total());
-  await runJobs(
-    config,
+  await runPool<Job, ToyTrack>({
     jobs,
-    options.workers ?? Math.min(2, availableParallelism()),
-    (job, step, p) => {
+    workers: options.workers ?? defaultWorkers(),
+    workerUrl: new URL('./worker.js', import.meta.url),
+    workerData: {
+      backend: currentBackend(),
+      problem: { problem: config.problem, target: config.target, latents: config.latents, weights: config.weights },
+      config,
+    },
+    inline: (job, onProgress) => trainToy(problem, job.estimator, job.seed, config, (step, p) => onProgress({ step, p })),
+    onProgress: (job, { step, p }) => {
       stepsDone.set(key(job), step);
       progress.update(total(), { estimator: job.estimator, seed: job.seed, p: Number(p.toFixed(4)) });
     },
-    (job, track) => {
+    onDone: (job, track) => {
       track.steps.forEach((step, i) =>
         metrics.write({ estimator: job.estimator, seed: job.seed, step, p: track.p[i], expectedLoss: track.expectedLoss[i] }),
       );
@@ -191,7 +149,7 @@ export async function runToyExperiment(
         msPerStep: Number(track.msPerStep.toFixed(3)),
       });
     },
-  );
+  });
   progress.stop();
   metrics.close();
 

@@ -22,7 +22,7 @@ import { makeOptimizer, saveWeights, loadWeights, assignWeights, type WeightsMan
 import { Rng, type AleaState } from '../../src/random/index.js';
 import { writeJsonAtomic, readJson } from '../../src/report/index.js';
 import { UserError } from '../../src/errors.js';
-import { BinaryVaeModel, evaluateBounds, type HardPass, type VaeModelName } from '../../envs/vae/binaryVae.js';
+import { BinaryVaeModel, evaluateBounds, repeatRows, VAE_MODELS, type HardPass, type VaeModelName } from '../../envs/vae/binaryVae.js';
 import { PIXELS, type BinaryMnist } from '../../envs/vae/mnist.js';
 
 type Tensor = tf.Tensor;
@@ -65,6 +65,8 @@ export interface VaeTrainConfig {
   /** Importance samples and images (per split, 0: all) of the final IWAE bound. */
   iwaeSamples: number;
   iwaeImages: number;
+  /** Latents per stochastic layer (200 in the paper; small for exact tests). */
+  latents?: number;
 }
 
 export interface VaeTrack {
@@ -150,7 +152,8 @@ export class VaeTrainer {
   readonly movingAverage?: MovingAverage;
   readonly track: VaeTrack;
   private readonly modelOpt: tf.Optimizer;
-  private readonly cvOpt: tf.Optimizer;
+  /** One per layer: tfjs's Adam matches its moments to variables by position, so each variable set needs its own. */
+  private readonly cvOpts: tf.Optimizer[] = [];
   private readonly rngs: { batch: Rng; noise: Rng; variance: Rng; eval: Rng };
   private readonly relaxedF: RelaxedObjective[] = [];
   private current?: Current;
@@ -168,7 +171,7 @@ export class VaeTrainer {
     const setup = estimatorSetup(setupName);
     this.estimator = setup.estimator;
     const initRng = new Rng(`${seed}:init`);
-    this.model = new BinaryVaeModel({ model: config.model, dataMean: data.trainMean, rng: initRng });
+    this.model = new BinaryVaeModel({ model: config.model, dataMean: data.trainMean, rng: initRng, latents: config.latents });
     this.rngs = {
       batch: new Rng(`${seed}:batch`),
       noise: new Rng(`${seed}:noise`),
@@ -207,7 +210,9 @@ export class VaeTrainer {
     }
     if (setup.controlVariate === 'moving-average' || setup.controlVariate === 'baseline') this.movingAverage = new MovingAverage(0.99);
     this.modelOpt = makeOptimizer({ kind: 'adam', learningRate: config.lr, beta1: 0.9, beta2: 0.99999 });
-    this.cvOpt = makeOptimizer({ kind: 'adam', learningRate: config.lr * config.cvLrScale, beta1: 0.9, beta2: 0.99999 });
+    for (let l = 0; l < this.model.layers; l++) {
+      this.cvOpts.push(makeOptimizer({ kind: 'adam', learningRate: config.lr * config.cvLrScale, beta1: 0.9, beta2: 0.99999 }));
+    }
     this.track = {
       estimator: estimatorName,
       seed,
@@ -309,7 +314,7 @@ export class VaeTrainer {
       this.current = { x, pass, u };
       for (let l = 0; l < this.model.layers; l++) {
         const input = this.estimatorInput(l, x, pass, u, v, fb);
-        gradients.push(estimateAndTrain(this.estimator, input, { optimizer: this.cvOpt, objective: { kind: 'theta' } }).gradient);
+        gradients.push(estimateAndTrain(this.estimator, input, { optimizer: this.cvOpts[l], objective: { kind: 'theta' } }).gradient);
       }
       this.current = undefined;
       // Decoder and prior ascend f(b) directly; the encoder ascends its estimator's ĝ.
@@ -344,51 +349,84 @@ export class VaeTrainer {
 
   /**
    * log of the variance of the encoder-parameter gradient estimate at the
-   * current parameters, averaged over parameters: `draws` independent
-   * estimates on one fixed batch (all draws' ĝ computed in one batched pass).
+   * current parameters, averaged over parameters, from `draws` independent
+   * estimates on one random training batch.
    */
   logVariance(draws = this.config.varianceSamples): number {
     const B = this.config.batch;
     const indices = Array.from({ length: B }, () => this.rngs.variance.integer(this.data.counts.train));
-    const xData = this.data.trainBatch(indices, this.rngs.variance);
+    const { variance } = this.encoderGradientStats(this.data.trainBatch(indices, this.rngs.variance), draws, this.rngs.variance);
+    let total = 0;
+    for (let i = 0; i < variance.length; i++) total += variance[i];
+    return Math.log(Math.max(total / variance.length, 1e-300));
+  }
+
+  /**
+   * Mean and variance over `draws` independent estimates of the encoder-
+   * parameter gradient (all encoder variables flattened in order) on the
+   * images `xData`; the estimators' ĝ of all draws come from one batched pass.
+   */
+  encoderGradientStats(
+    xData: Float32Array,
+    draws: number,
+    rng: Rng,
+    options: { loop?: boolean } = {},
+  ): { mean: Float64Array; variance: Float64Array } {
+    const B = xData.length / PIXELS;
     const encVars = this.model.encoderVariables;
     const size = encVars.reduce((n, v) => n + v.size, 0);
     const sum = new Float64Array(size);
     const sumSq = new Float64Array(size);
+    const linear = VAE_MODELS[this.model.name].hidden.length === 0 && !options.loop;
     tf.tidy(() => {
-      const x = tf.tile(tf.tensor2d(xData, [B, PIXELS]), [draws, 1]);
+      const x = tf.tensor2d(repeatRows(xData, draws), [draws * B, PIXELS]);
       const L = this.model.latents;
-      const u = Array.from({ length: this.model.layers }, () => tf.tensor2d(this.rngs.variance.uniforms(draws * B * L), [draws * B, L]));
-      const v = Array.from({ length: this.model.layers }, () => tf.tensor2d(this.rngs.variance.uniforms(draws * B * L), [draws * B, L]));
+      const u = Array.from({ length: this.model.layers }, () => tf.tensor2d(rng.uniforms(draws * B * L), [draws * B, L]));
+      const v = Array.from({ length: this.model.layers }, () => tf.tensor2d(rng.uniforms(draws * B * L), [draws * B, L]));
       const pass = this.model.forward(x, u);
       const fb = this.model.reward(x, pass.b, pass.logits);
       this.current = { x, pass, u };
       const ghat = pass.logits.map((_, l) => this.estimator(this.estimatorInput(l, x, pass, u, v, fb)).gradient);
       this.current = undefined;
-      for (let r = 0; r < draws; r++) {
-        const rows = <T extends Tensor>(t: T) => tf.slice(t, [r * B, 0], [B, -1]);
-        const xr = rows(x);
-        const passR: HardPass = { logits: pass.logits.map(rows), z: pass.z.map(rows), b: pass.b.map(rows) };
-        const gr = ghat.map(rows);
-        const { grads } = tf.variableGrads(() => this.encoderSurrogate(xr, passR, gr) as tf.Scalar, encVars);
-        let offset = 0;
-        for (const variable of encVars) {
-          const data = grads[variable.name].dataSync();
-          for (let i = 0; i < data.length; i++) {
-            sum[offset + i] += data[i];
-            sumSq[offset + i] += data[i] * data[i];
-          }
-          offset += data.length;
+      const accumulate = (offset: number, perDraw: Tensor) => {
+        // perDraw: [draws, ...] gradients of one variable.
+        const s1 = tf.sum(perDraw, 0).dataSync();
+        const s2 = tf.sum(tf.square(perDraw), 0).dataSync();
+        for (let i = 0; i < s1.length; i++) {
+          sum[offset + i] += s1[i];
+          sumSq[offset + i] += s2[i];
         }
-        tf.dispose(Object.values(grads));
+        return offset + s1.length;
+      };
+      if (linear) {
+        // Linear layers: draw r's gradient is inputᵣᵀ ĝᵣ / B and Σ ĝᵣ / B, for all draws in one batched product.
+        let offset = 0;
+        for (let l = 0; l < this.model.layers; l++) {
+          const input = l === 0 ? this.model.centre(x) : tf.sub(tf.mul(2, pass.b[l - 1]), 1);
+          const inR = tf.reshape(input, [draws, B, -1]);
+          const gR = tf.reshape(tf.div(ghat[l], B), [draws, B, -1]);
+          offset = accumulate(offset, tf.matMul(tf.transpose(inR, [0, 2, 1]), gR));
+          offset = accumulate(offset, tf.sum(gR, 1));
+        }
+        return;
+      }
+      for (let r = 0; r < draws; r++) {
+        tf.tidy(() => {
+          const rows = (t: Tensor) => tf.slice(t, [r * B, 0], [B, -1]);
+          const passR: HardPass = { logits: pass.logits.map(rows), z: pass.z.map(rows), b: pass.b.map(rows) };
+          const { grads } = tf.variableGrads(() => this.encoderSurrogate(rows(x), passR, ghat.map(rows)) as tf.Scalar, encVars);
+          let offset = 0;
+          for (const variable of encVars) offset = accumulate(offset, tf.expandDims(grads[variable.name], 0));
+        });
       }
     });
-    let total = 0;
+    const mean = new Float64Array(size);
+    const variance = new Float64Array(size);
     for (let i = 0; i < size; i++) {
-      const m = sum[i] / draws;
-      total += (sumSq[i] - draws * m * m) / (draws - 1);
+      mean[i] = sum[i] / draws;
+      variance[i] = Math.max(0, (sumSq[i] - draws * mean[i] * mean[i]) / (draws - 1));
     }
-    return Math.log(Math.max(total / size, 1e-300));
+    return { mean, variance };
   }
 
   /** ELBO (and optionally IWAE) on a split. */
@@ -417,6 +455,10 @@ export class VaeTrainer {
     return out;
   }
 
+  private optimizers(): [string, tf.Optimizer][] {
+    return [['model', this.modelOpt], ...this.cvOpts.map((o, l): [string, tf.Optimizer] => [`cv${l}`, o])];
+  }
+
   /** Every variable a checkpoint holds, by logical name. */
   private named(): Record<string, tf.Variable> {
     const out: Record<string, tf.Variable> = {};
@@ -430,10 +472,7 @@ export class VaeTrainer {
     mkdirSync(dir, { recursive: true });
     const tensors: Record<string, tf.Tensor> = { ...this.named() };
     const optimizers: CheckpointState['optimizers'] = {};
-    for (const [name, opt] of [
-      ['model', this.modelOpt],
-      ['cv', this.cvOpt],
-    ] as const) {
+    for (const [name, opt] of this.optimizers()) {
       const weights = await opt.getWeights();
       weights.forEach((w, i) => (tensors[`opt/${name}/${i}`] = w.tensor));
       const internals = opt as unknown as AdamInternals;
@@ -446,7 +485,7 @@ export class VaeTrainer {
     const weightsFile = `weights-${this.track.step}.bin`;
     const manifest = await saveWeights(dir, tensors, weightsFile);
     // getWeights() made fresh iteration scalars; the moments are the optimisers' own.
-    for (const name of ['model', 'cv']) if (optimizers[name].count > 0) tensors[`opt/${name}/0`].dispose();
+    for (const [name] of this.optimizers()) if (optimizers[name].count > 0) tensors[`opt/${name}/0`].dispose();
     const state: CheckpointState = {
       version: 1,
       config: this.config,
@@ -482,10 +521,7 @@ export class VaeTrainer {
     const values = loadWeights(dir, state.manifest);
     try {
       assignWeights(this.named(), values);
-      for (const [name, opt] of [
-        ['model', this.modelOpt],
-        ['cv', this.cvOpt],
-      ] as const) {
+      for (const [name, opt] of this.optimizers()) {
         const info = state.optimizers[name];
         if (!info || info.count === 0) continue;
         const list = Array.from({ length: info.count }, (_, i) => {
@@ -510,7 +546,7 @@ export class VaeTrainer {
     this.model.dispose();
     for (const cv of this.cvs) for (const v of cv?.variables ?? []) v.dispose();
     this.modelOpt.dispose();
-    this.cvOpt.dispose();
+    for (const o of this.cvOpts) o.dispose();
   }
 }
 

@@ -1,0 +1,101 @@
+// The paper's RL experiments as data: environment, agents and their
+// settings, the solved rule, and the published numbers to report beside ours.
+import type { AgentConfig, AgentKind } from '../../agents/index.js';
+import { UserError } from '../../src/errors.js';
+
+export interface AgentSpec {
+  /** Label in reports (e.g. 'relax'). */
+  name: string;
+  kind: AgentKind;
+  options: Partial<AgentConfig>;
+}
+
+export interface RlExperiment {
+  name: string;
+  env: string;
+  envOptions?: Record<string, unknown>;
+  agents: AgentSpec[];
+  seeds: number;
+  maxEpisodes: number;
+  /** Solved: mean return over the last `window` episodes ≥ threshold, with at least `window` played. */
+  solve: { threshold: number; window: number };
+  varianceEvery: number;
+  varianceEpisodes: number;
+  /** Published mean ± std episodes to solve, by agent name. */
+  paper?: Record<string, { mean: number; std: number }>;
+  paperNote?: string;
+}
+
+// Discrete settings (method.md): one episode per update, γ 0.99, entropy
+// 0.01, 2 × 10 ReLU units, Adam (β2 0.99999), learning rate 0.01.
+const discrete: Partial<AgentConfig> = { learningRate: 0.01, cvLrScale: 1 };
+
+export const RL_EXPERIMENTS: Record<string, RlExperiment> = {
+  cartpole: {
+    name: 'cartpole',
+    env: 'CartPole-v0',
+    agents: [
+      { name: 'relax', kind: 'relax', options: discrete },
+      { name: 'a2c', kind: 'a2c', options: discrete },
+      { name: 'reinforce', kind: 'reinforce', options: discrete },
+    ],
+    seeds: 5,
+    maxEpisodes: 1000,
+    solve: { threshold: 195, window: 100 },
+    varianceEvery: 20,
+    varianceEpisodes: 10,
+    paper: { a2c: { mean: 1152, std: 90 }, relax: { mean: 472, std: 114 } },
+    paperNote: 'Grathwohl et al. (2018), Table 2: mean episodes to solve over 5 seeds (A2C vs LAX/RELAX).',
+  },
+  'cartpole-v1': {
+    name: 'cartpole-v1',
+    env: 'CartPole-v1',
+    agents: [
+      { name: 'relax', kind: 'relax', options: discrete },
+      { name: 'a2c', kind: 'a2c', options: discrete },
+      { name: 'reinforce', kind: 'reinforce', options: discrete },
+    ],
+    seeds: 5,
+    maxEpisodes: 1500,
+    solve: { threshold: 475, window: 100 },
+    varianceEvery: 20,
+    varianceEpisodes: 10,
+    paperNote: 'The paper used CartPole-v0 only; v1 runs 500-step episodes and is solved at a 475 mean.',
+  },
+  lunarlander: {
+    name: 'lunarlander',
+    env: 'LunarLander-v3',
+    agents: [
+      { name: 'relax', kind: 'relax', options: { ...discrete, learningRate: 0.003 } },
+      { name: 'a2c', kind: 'a2c', options: { ...discrete, learningRate: 0.003 } },
+    ],
+    seeds: 5,
+    maxEpisodes: 20_000,
+    solve: { threshold: 200, window: 100 },
+    varianceEvery: 50,
+    varianceEpisodes: 10,
+    paper: { a2c: { mean: 162374, std: 17241 }, relax: { mean: 68712, std: 20668 } },
+    paperNote: 'Grathwohl et al. (2018), Table 2 (episodes to solve).',
+  },
+  invertedpendulum: {
+    name: 'invertedpendulum',
+    env: 'InvertedPendulum-v5',
+    agents: [
+      { name: 'lax', kind: 'lax', options: { cvUpdates: 5 } },
+      { name: 'a2c', kind: 'a2c', options: {} },
+    ],
+    seeds: 5,
+    maxEpisodes: 20_000,
+    solve: { threshold: 950, window: 100 },
+    varianceEvery: 10,
+    varianceEpisodes: 10,
+    paper: { a2c: { mean: 6243, std: 164 }, lax: { mean: 2067, std: 412 } },
+    paperNote: 'Grathwohl et al. (2018), Table 2 (episodes to solve).',
+  },
+};
+
+export function rlExperiment(name: string): RlExperiment {
+  const e = RL_EXPERIMENTS[name];
+  if (!e) throw new UserError(`unknown experiment '${name}' (choose from toy, vae, ${Object.keys(RL_EXPERIMENTS).join(', ')})`);
+  return e;
+}

@@ -1,0 +1,110 @@
+// Plots and report.md for RL experiments: reward curves (mean and 25–75 %
+// band over seeds of the 100-episode running mean) and log-variance curves.
+import { join } from 'node:path';
+import { lineChart, savePlot, MarkdownReport, mean, quantile } from '../../src/report/index.js';
+import type { RlExperiment } from './definitions.js';
+import type { RlSummary } from './run.js';
+import type { RlTrack } from './train.js';
+
+function running(returns: number[], window: number): number[] {
+  const out: number[] = [];
+  let s = 0;
+  returns.forEach((r, i) => {
+    s += r;
+    if (i >= window) s -= returns[i - window];
+    out.push(s / Math.min(i + 1, window));
+  });
+  return out;
+}
+
+export async function writeRlReport(outDir: string, def: RlExperiment, summary: RlSummary, tracks: RlTrack[]): Promise<void> {
+  const w = def.solve.window;
+  const stride = Math.max(1, Math.floor(summary.maxEpisodes / 300));
+  const byAgent = def.agents.map((a) => ({ name: a.name, tracks: tracks.filter((t) => t.agent === a.name).sort((x, y) => x.seed - y.seed) }));
+  const series = byAgent.map(({ name, tracks: ts }) => {
+    const curves = ts.map((t) => running(t.returns, w));
+    const n = Math.max(...curves.map((c) => c.length));
+    const x: number[] = [];
+    const y: number[] = [];
+    const lower: number[] = [];
+    const upper: number[] = [];
+    for (let i = 0; i < n; i += stride) {
+      // Seeds that stopped early (solved) are left out beyond their end.
+      const col = curves.filter((c) => c.length > i).map((c) => c[i]);
+      x.push(i + 1);
+      y.push(mean(col));
+      lower.push(quantile(col, 0.25));
+      upper.push(quantile(col, 0.75));
+    }
+    return { name, x, y, lower: ts.length > 1 ? lower : undefined, upper: ts.length > 1 ? upper : undefined };
+  });
+  await savePlot(
+    lineChart({
+      title: `${def.env}: return (mean of the last ${w} episodes)`,
+      subtitle: `mean and 25–75 % band over ${summary.seeds.length} seed(s); solved at ${def.solve.threshold}`,
+      xLabel: 'episode',
+      yLabel: `return (${w}-episode mean)`,
+      series,
+    }),
+    outDir,
+    'rewards',
+  );
+  const varSeries = byAgent
+    .filter(({ tracks: ts }) => ts.some((t) => t.variance.length))
+    .map(({ name, tracks: ts }) => {
+      const n = Math.min(...ts.map((t) => t.variance.length));
+      const x = ts[0].variance.slice(0, n).map((v) => v.episodes);
+      const cols = x.map((_, i) => ts.map((t) => t.variance[i].logVariance));
+      return {
+        name,
+        x,
+        y: cols.map((c) => mean(c)),
+        lower: ts.length > 1 ? cols.map((c) => quantile(c, 0.25)) : undefined,
+        upper: ts.length > 1 ? cols.map((c) => quantile(c, 0.75)) : undefined,
+      };
+    });
+  if (varSeries.length) {
+    await savePlot(
+      lineChart({
+        title: `${def.env}: log variance of the policy-gradient estimator`,
+        subtitle: `every ${def.varianceEvery} updates, ${def.varianceEpisodes} single-episode estimates, averaged over parameters`,
+        xLabel: 'episode',
+        yLabel: 'log Var(ĝ)',
+        series: varSeries,
+      }),
+      outDir,
+      'log-variance',
+    );
+  }
+  const report = new MarkdownReport();
+  report.heading(`${def.name}: ${def.env}`);
+  report.paragraph(
+    `Seeds ${summary.seeds.join(', ')}; up to ${summary.maxEpisodes} episodes each; solved when the mean return of the last ${w} ` +
+      `episodes is at least ${def.solve.threshold} (at least ${w} episodes played). Backend ${summary.backend}; wall time ${summary.wallSeconds.toFixed(0)} s.`,
+  );
+  report.heading('Episodes to solve', 2);
+  report.table(
+    ['agent', 'per seed', 'mean (solved seeds)', 'std', 'solved', 'paper (mean ± std)', 'best 100-episode mean', 'log-variance (mean)', 'ms / 100k frames'],
+    def.agents.map((a) => {
+      const s = summary.agents[a.name];
+      const p = def.paper?.[a.name];
+      return [
+        a.name,
+        s.episodesToSolve.map((x) => (x === null ? '—' : String(x))).join(', '),
+        s.mean,
+        s.std,
+        `${s.solvedSeeds}/${summary.seeds.length}`,
+        p ? `${p.mean} ± ${p.std}` : '—',
+        s.bestWindowMean.map((x) => x.toFixed(0)).join(', '),
+        s.logVariance,
+        s.msPer100kFrames,
+      ];
+    }),
+    { digits: 4 },
+  );
+  if (def.paperNote) report.paragraph(def.paperNote);
+  report.heading('Plots', 2);
+  report.image('Reward curves', 'rewards.png');
+  if (varSeries.length) report.image('Log-variance', 'log-variance.png');
+  report.write(join(outDir, 'report.md'));
+}
