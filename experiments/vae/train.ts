@@ -24,6 +24,7 @@ import { writeJsonAtomic, readJson } from '../../src/report/index.js';
 import { UserError } from '../../src/errors.js';
 import { BinaryVaeModel, evaluateBounds, repeatRows, VAE_MODELS, type HardPass, type VaeModelName } from '../../envs/vae/binaryVae.js';
 import { PIXELS, type BinaryMnist } from '../../envs/vae/mnist.js';
+import { fastLinearRelaxStep } from './fast.js';
 
 type Tensor = tf.Tensor;
 
@@ -67,6 +68,8 @@ export interface VaeTrainConfig {
   iwaeImages: number;
   /** Latents per stochastic layer (200 in the paper; small for exact tests). */
   latents?: number;
+  /** Use the hand-written REBAR / RELAX step where it exists (linear1); default true. */
+  fast?: boolean;
 }
 
 export interface VaeTrack {
@@ -159,6 +162,8 @@ export class VaeTrainer {
   private current?: Current;
   private readonly estimator;
   private epochPerm?: { epoch: number; perm: Uint32Array };
+  /** Whether steps take the hand-written linear REBAR / RELAX path. */
+  readonly fastPath: boolean;
 
   constructor(
     readonly config: VaeTrainConfig,
@@ -208,6 +213,11 @@ export class VaeTrainer {
       }
       this.cvs.push(cv);
     }
+    this.fastPath =
+      config.fast !== false &&
+      VAE_MODELS[config.model].layers === 1 &&
+      VAE_MODELS[config.model].hidden.length === 0 &&
+      (setup.controlVariate === 'rebar' || setup.controlVariate === 'rebar+neural');
     if (setup.controlVariate === 'moving-average' || setup.controlVariate === 'baseline') this.movingAverage = new MovingAverage(0.99);
     this.modelOpt = makeOptimizer({ kind: 'adam', learningRate: config.lr, beta1: 0.9, beta2: 0.99999 });
     for (let l = 0; l < this.model.layers; l++) {
@@ -308,6 +318,24 @@ export class VaeTrainer {
     const gradients: Tensor[] = [];
     const meanF = tf.tidy(() => {
       const x = tf.tensor2d(xData, [B, PIXELS]);
+      if (this.fastPath) {
+        const { u, v } = this.noise(B);
+        const theta = this.model.encoderLogits(0, x);
+        const out = fastLinearRelaxStep({
+          model: this.model,
+          x,
+          theta,
+          u: u[0],
+          v: v[0],
+          rebar: rebarPart(this.cvs[0])!,
+          neural: neuralPart(this.cvs[0]),
+          context: this.model.centre(x),
+          cvOptimizer: this.cvOpts[0],
+        });
+        this.modelOpt.applyGradients(out.modelGrads);
+        this.decayResidual();
+        return tf.mean(out.fb);
+      }
       const { u, v } = this.noise(B);
       const pass = this.model.forward(x, u);
       const fb = this.model.reward(x, pass.b, pass.logits);

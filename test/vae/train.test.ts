@@ -65,8 +65,26 @@ describe('VAE training', () => {
     });
   }
 
+  for (const estimator of ['rebar', 'relax']) {
+    it(`the hand-written linear ${estimator} step matches the generic autodiff step`, () => {
+      const fast = new VaeTrainer(small({ model: 'linear1' }), data, estimator, 4);
+      const slow = new VaeTrainer(small({ model: 'linear1', fast: false }), data, estimator, 4);
+      expect([fast.fastPath, slow.fastPath]).toEqual([true, false]);
+      for (let i = 0; i < 4; i++) expect(fast.step()).toBeCloseTo(slow.step(), 2);
+      const a = values(fast);
+      const b = values(slow);
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-2 + Math.abs(b[i])));
+      expect(worst).toBeLessThan(1e-3);
+      expect(fast.cvState()).toEqual(expect.objectContaining({ eta0: expect.closeTo(slow.cvState().eta0, 4) }));
+      fast.dispose();
+      slow.dispose();
+    });
+  }
+
   it('keeps the tensor count flat over steps, measurements and evaluation', () => {
-    const trainer = new VaeTrainer(small({ model: 'linear2' }), data, 'relax', 3);
+    for (const [model, estimator] of [['linear1', 'relax'], ['linear2', 'relax']] as const) {
+    const trainer = new VaeTrainer(small({ model }), data, estimator, 3);
     trainer.step();
     trainer.logVariance(3);
     trainer.evaluate('valid', { iwaeSamples: 3, iwaeImages: 4 });
@@ -76,6 +94,7 @@ describe('VAE training', () => {
     trainer.evaluate('valid', { iwaeSamples: 3, iwaeImages: 4 });
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();
+    }
   });
 
   it('the experiment writes summary, report, plots, images and resumes finished runs', async () => {
