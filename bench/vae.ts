@@ -30,6 +30,12 @@ export async function benchVae(options: { steps?: number; warmup?: number } = {}
     title: `Binary VAE training step, linear1 (784–200), batch 24 (${currentBackend()} backend, ${steps} steps after ${warmup} warm-up)`,
     columns: ['estimator', 'ms/step', 'hours for 2 M steps', 'PyTorch ms', 'ratio', 'tensors leaked'],
     rows,
-    notes: ['PyTorch: 1.13, OpenBLAS, one thread, same computation (from the issue).'],
+    notes: [
+      'PyTorch: 1.13, OpenBLAS, one thread, same computation (from the issue). rebar and relax take the hand-written',
+      'linear1 step (experiments/vae/fast.ts); the others the generic autodiff step. What limits it on wasm: the model',
+      "update alone (tfjs Adam, ~15 elementwise kernels on each of two 784×200 matrices) costs several ms, transcendental",
+      'kernels (exp, log, softplus) run at ~10–30 ns an element, and matMul at ~10 GMAC/s with its weights re-packed',
+      'each call (they change every step).',
+    ],
   };
 }

@@ -183,8 +183,15 @@ export function registerRlCommands(program: Command, experiment: Command): void 
   });
 
   for (const def of Object.values(RL_EXPERIMENTS)) {
-    experimentOptions(experiment.command(def.name).description(`${def.env}: ${def.agents.map((a) => a.name).join(' vs ')} (the paper's protocol)`)).action(
-      (o) => runExperiment(rlExperiment(def.name), o),
+    experimentOptions(experiment.command(def.name).description(`${def.env}: ${def.agents.map((a) => a.name).join(' vs ')} (the paper's protocol)`))
+      .option('--only <list>', 'run only these agents of the experiment (comma-separated names)')
+      .action(
+      (o) => {
+        const full = rlExperiment(def.name);
+        const names = full.agents.map((a) => a.name);
+        const only = o.only ? nameList('--only', names)(o.only) : names;
+        return runExperiment({ ...full, agents: full.agents.filter((a) => only.includes(a.name)) }, o);
+      },
     );
   }
 

@@ -29,16 +29,18 @@ export interface RlExperiment {
 // Discrete settings (method.md): one episode per update, γ 0.99, entropy
 // 0.01, 2 × 10 ReLU units, Adam (β2 0.99999), learning rate 0.01.
 const discrete: Partial<AgentConfig> = { learningRate: 0.01, cvLrScale: 1 };
+// RELAX with the optional value term: c_φ(z, s) = V(s) + ĉ(z, s), V fitted by
+// squared error as A2C's critic and truncated episodes bootstrapped from it;
+// ĉ trained by the variance objective. 'relax-no-value' is the released
+// code's discrete choice, c_φ = ĉ(z, s) alone.
+const relaxWithValue: AgentSpec = { name: 'relax', kind: 'relax', options: { ...discrete, cvWithValue: true } };
+const relaxNoValue: AgentSpec = { name: 'relax-no-value', kind: 'relax', options: discrete };
 
 export const RL_EXPERIMENTS: Record<string, RlExperiment> = {
   cartpole: {
     name: 'cartpole',
     env: 'CartPole-v0',
-    agents: [
-      { name: 'relax', kind: 'relax', options: discrete },
-      { name: 'a2c', kind: 'a2c', options: discrete },
-      { name: 'reinforce', kind: 'reinforce', options: discrete },
-    ],
+    agents: [relaxWithValue, { name: 'a2c', kind: 'a2c', options: discrete }, { name: 'reinforce', kind: 'reinforce', options: discrete }, relaxNoValue],
     seeds: 5,
     maxEpisodes: 1000,
     solve: { threshold: 195, window: 100 },
@@ -50,11 +52,7 @@ export const RL_EXPERIMENTS: Record<string, RlExperiment> = {
   'cartpole-v1': {
     name: 'cartpole-v1',
     env: 'CartPole-v1',
-    agents: [
-      { name: 'relax', kind: 'relax', options: discrete },
-      { name: 'a2c', kind: 'a2c', options: discrete },
-      { name: 'reinforce', kind: 'reinforce', options: discrete },
-    ],
+    agents: [relaxWithValue, { name: 'a2c', kind: 'a2c', options: discrete }, { name: 'reinforce', kind: 'reinforce', options: discrete }],
     seeds: 5,
     maxEpisodes: 1500,
     solve: { threshold: 475, window: 100 },
@@ -66,7 +64,7 @@ export const RL_EXPERIMENTS: Record<string, RlExperiment> = {
     name: 'lunarlander',
     env: 'LunarLander-v3',
     agents: [
-      { name: 'relax', kind: 'relax', options: { ...discrete, learningRate: 0.003 } },
+      { name: 'relax', kind: 'relax', options: { ...discrete, cvWithValue: true, learningRate: 0.003 } },
       { name: 'a2c', kind: 'a2c', options: { ...discrete, learningRate: 0.003 } },
     ],
     seeds: 5,

@@ -72,6 +72,7 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
   let fbKept: Tensor | undefined;
   let residualKept: Tensor | undefined;
   let gradientKept: Tensor | undefined;
+  let neuralOut: Tensor | undefined;
   const cvVariables = [...rebar.variables, ...(neural?.variables ?? [])].filter((w) => w.trainable);
   const { grads } = tf.variableGrads(() => {
     const lambda = tf.exp(rebar.logTemperature);
@@ -92,20 +93,23 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
     // ∂θ c(z) − ∂θ c(z̃) with c = η f(σ_λ(·)): dσ_λ(z)/dz = σ(1 − σ)/λ, dz/dθ = 1, dz̃/dθ = dzt.
     const dcz = tf.div(tf.mul(dfs, tf.mul(s, tf.sub(1, s))), lambda);
     const dczt = tf.div(tf.mul(tf.mul(dfst, tf.mul(st, tf.sub(1, st))), dzt), lambda);
-    let cZt: Tensor = tf.mul(eta, fst);
-    let ghat: Tensor = tf.add(tf.mul(tf.reshape(tf.sub(fb, cZt), [B, 1]), score), tf.mul(eta, tf.sub(dcz, dczt)));
+    // f's −log q(s|θ) also depends on θ directly (−s + σ(θ)); as in the paper's code (and the
+    // generic path) that term is kept; it is the same for z and z̃, so it stays unbiased.
+    const direct = tf.sub(st, s);
+    const cZt = tf.mul(eta, fst);
+    let ghat: Tensor = tf.add(tf.mul(tf.reshape(tf.sub(fb, cZt), [B, 1]), score), tf.mul(eta, tf.add(tf.sub(dcz, dczt), direct)));
     if (neural) {
       // The residual is a small net: its inner derivative is left to autodiff.
       let cN: Tensor | undefined;
       const dN = tf.grad((zz: Tensor) => {
         const out = neural.apply(zz, neuralContext);
-        cN = out;
+        cN = tf.keep(out); // outlives tf.grad's scope; released below
         return tf.sum(out);
       })(zBoth!);
       const [dNz, dNzt] = tf.split(dN, 2);
       const [, cNzt] = tf.split(cN!, 2);
-      cZt = cNzt;
       ghat = tf.add(ghat, tf.sub(tf.sub(dNz, tf.mul(dNzt, dzt)), tf.mul(tf.reshape(cNzt, [B, 1]), score)));
+      neuralOut = cN;
     }
     fbKept = tf.keep(fb);
     residualKept = tf.keep(tf.sub(x, tf.sigmoid(hardLogits)));
@@ -114,6 +118,7 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
   }, cvVariables);
   input.cvOptimizer.applyGradients(grads);
   tf.dispose(Object.values(grads));
+  neuralOut?.dispose();
 
   // Model gradients (ascent on f), written out for the linear one-layer model.
   const ghat = gradientKept!;

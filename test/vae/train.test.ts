@@ -39,6 +39,7 @@ describe('VAE training', () => {
 
   for (const [estimator, model] of [
     ['relax', 'linear2'],
+    ['relax', 'linear1'],
     ['nvil', 'nonlinear'],
   ] as const) {
     it(`checkpoint → resume continues identically (${estimator}, ${model})`, async () => {
@@ -67,16 +68,22 @@ describe('VAE training', () => {
 
   for (const estimator of ['rebar', 'relax']) {
     it(`the hand-written linear ${estimator} step matches the generic autodiff step`, () => {
-      const fast = new VaeTrainer(small({ model: 'linear1' }), data, estimator, 4);
-      const slow = new VaeTrainer(small({ model: 'linear1', fast: false }), data, estimator, 4);
+      // An odd batch: with an even one, Σ(b − ½) of the prior's first gradient can be exactly 0 on one path and
+      // 1e−8 on the other, which Adam turns into ±lr.
+      const config = small({ model: 'linear1', batch: 5 });
+      const fast = new VaeTrainer(config, data, estimator, 4);
+      const slow = new VaeTrainer({ ...config, fast: false }, data, estimator, 4);
       expect([fast.fastPath, slow.fastPath]).toEqual([true, false]);
       for (let i = 0; i < 4; i++) expect(fast.step()).toBeCloseTo(slow.step(), 2);
-      const a = values(fast);
-      const b = values(slow);
+      const model = (t: VaeTrainer) => t.model.variables.flatMap((v) => Array.from(v.dataSync()));
+      const a = model(fast);
+      const b = model(slow);
       let worst = 0;
       for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-2 + Math.abs(b[i])));
       expect(worst).toBeLessThan(1e-3);
-      expect(fast.cvState()).toEqual(expect.objectContaining({ eta0: expect.closeTo(slow.cvState().eta0, 4) }));
+      const cf = fast.cvState();
+      const cs = slow.cvState();
+      for (const key of Object.keys(cs)) expect(cf[key], key).toBeCloseTo(cs[key], 4);
       fast.dispose();
       slow.dispose();
     });

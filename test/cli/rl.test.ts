@@ -1,0 +1,71 @@
+// The RL commands end to end (small budgets): compare and an experiment write
+// their summary, report and plots; render writes frames; mistakes are one line.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const cli = join(import.meta.dirname, '../../dist/experiments/cli.js');
+const run = (args: string[]) => {
+  if (!existsSync(cli)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, RELAX_PG_BACKEND: 'wasm' }, timeout: 240_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const tmp = () => mkdtempSync(join(tmpdir(), 'relax-pg-rl-'));
+
+describe('RL commands', () => {
+  it('compare writes summary.json in the documented shape, report.md and both plots', () => {
+    const out = join(tmp(), 'cmp');
+    const r = run(['compare', '--env', 'CartPole-v0', '--agents', 'relax,a2c', '--seeds', '2', '--episodes', '40', '--variance-every', '10', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    for (const name of ['relax', 'a2c']) {
+      const a = summary.agents[name];
+      expect(a.episodesToSolve).toHaveLength(2);
+      expect(a).toHaveProperty('mean');
+      expect(a).toHaveProperty('std');
+      expect(Number.isFinite(a.logVariance)).toBe(true);
+    }
+    for (const f of ['report.md', 'rewards.png', 'log-variance.png', 'metrics.jsonl', 'config.json']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(statSync(join(out, 'rewards.png')).size).toBeGreaterThan(5000);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\| relax \|/);
+  });
+
+  it('experiment cartpole (one seed, short) names the paper’s numbers in its report', () => {
+    const out = join(tmp(), 'cp');
+    const r = run(['experiment', 'cartpole', '--only', 'relax,a2c', '--seeds', '1', '--episodes', '20', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/472 ± 114/);
+    expect(report).toMatch(/1152 ± 90/);
+  });
+
+  it('render writes a GIF and a PNG strip', () => {
+    const dir = tmp();
+    for (const f of ['a.gif', 'b.png']) {
+      const r = run(['render', '--env', 'CartPole-v1', '--out', join(dir, f), '--max-steps', '20']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(statSync(join(dir, f)).size).toBeGreaterThan(1000);
+    }
+    const gif = readFileSync(join(dir, 'a.gif'));
+    expect(gif.subarray(0, 6).toString('ascii')).toBe('GIF89a');
+  });
+
+  const mistakes: [string, string[], RegExp][] = [
+    ['unknown agent', ['train', '--env', 'CartPole-v0', '--agent', 'ppo'], /unknown 'ppo'/],
+    ['incompatible action space', ['train', '--env', 'Pendulum-v1', '--agent', 'relax', '--episodes', '1'], /needs discrete actions/],
+    ['unknown environment', ['train', '--env', 'Nope-v9', '--agent', 'a2c'], /unknown environment 'Nope-v9'/],
+    ['missing checkpoint', ['evaluate', '/nonexistent/agent'], /agent.json is missing/],
+    ['render needs an image file', ['render', '--env', 'CartPole-v0', '--out', 'x.mp4'], /\.gif or \.png/],
+    ['unknown experiment', ['experiment', 'pong'], /unknown command 'pong'/],
+  ];
+  for (const [what, args, message] of mistakes) {
+    it(`one clear line for: ${what}`, () => {
+      const r = run(args);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    });
+  }
+});
