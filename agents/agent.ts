@@ -116,7 +116,10 @@ export class PolicyGradientAgent {
   }
 
   /** Policy-gradient estimate per step, ĝ_t with θ_t's shape, for a rollout. Trains the CV if `train`. */
-  private estimate(r: Rollout, train: boolean): { ghat: tf.Tensor2D; returns: Float32Array; values?: Float32Array; cvLoss?: number } {
+  private estimate(
+    r: Rollout,
+    train: boolean,
+  ): { ghat: tf.Tensor2D; returns: Float32Array; values?: Float32Array; advantages?: Float32Array; cvLoss?: number } {
     const { config, policy } = this;
     const T = r.steps;
     const k = policy.size;
@@ -133,6 +136,8 @@ export class PolicyGradientAgent {
     const b = tf.tensor2d(r.b, [T, k]);
     let ghat: tf.Tensor2D;
     let cvLoss: number | undefined;
+    // GAE advantages where there is a value function (λ = 1: R_t − V(s_t)).
+    const advantages = values ? gae(r.rewards, values, r.episodeEnds, config.gamma, config.gaeLambda, tails) : undefined;
     if (config.kind === 'relax' || config.kind === 'lax') {
       const fb = tf.tensor1d(returns);
       const v = tf.tensor2d(this.rngs.update.uniforms(T * k), [T, k]);
@@ -154,10 +159,8 @@ export class PolicyGradientAgent {
       tf.dispose([fb, v]);
     } else {
       // REINFORCE / A2C: (R_t − baseline) ∂θ log π(a_t|s_t), or GAE advantages.
-      let adv: Float32Array = returns;
-      if (this.value) {
-        adv = gae(r.rewards, values!, r.episodeEnds, config.gamma, config.gaeLambda, tails);
-      } else if (this.baseline) {
+      let adv: Float32Array = advantages ?? returns;
+      if (!advantages && this.baseline) {
         const c = this.baseline.value;
         adv = returns.map((x) => x - c);
       }
@@ -168,7 +171,7 @@ export class PolicyGradientAgent {
       });
     }
     tf.dispose([obs, theta, u, b]);
-    return { ghat, returns, values, cvLoss };
+    return { ghat, returns, values, advantages, cvLoss };
   }
 
   /** One update from a rollout: policy, value function, control variate. */
@@ -177,32 +180,23 @@ export class PolicyGradientAgent {
     const { config, policy } = this;
     const T = r.steps;
     const nEpisodes = r.episodeEnds.length;
-    const { ghat, returns, values, cvLoss } = this.estimate(r, true);
+    const { ghat, returns, values, advantages, cvLoss } = this.estimate(r, true);
     const obs = tf.tensor2d(r.obs, [T, this.obsSize]);
     // Ascend Σ_t θ_t·ĝ_t (+ entropy bonus); the loss is its negative, averaged over episodes.
     const gradNorm = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
+      const { grads } = tf.variableGrads(() => {
         const th = policy.theta(obs);
         const pg = tf.sum(tf.mul(th, ghat));
         const entropy = policy.kind === 'gaussian' ? tf.sum(diagNormal.entropy(th)) : tf.sum(policy.dist.entropy(th));
         return tf.div(tf.neg(tf.add(pg, tf.mul(config.entropyCoef, entropy))), nEpisodes) as tf.Scalar;
       }, policy.variables);
       this.policyOpt.applyGradients(grads);
-      void value;
       return Object.values(grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0], 0);
     });
     let valueLoss: number | undefined;
     if (this.value && this.valueOpt) {
-      // Targets: bootstrapped returns, or GAE advantages + V (equal when λ = 1).
-      const targets =
-        config.gaeLambda === 1 || !values
-          ? returns
-          : (() => {
-              const tails = r.truncated.map(() => 0);
-              const adv = gae(r.rewards, values, r.episodeEnds, config.gamma, config.gaeLambda, tails);
-              return adv.map((a, t) => a + values[t]);
-            })();
-      const target = tf.tensor1d(targets);
+      // Targets: GAE advantages + V (= the bootstrapped returns when λ = 1).
+      const target = tf.tensor1d(advantages && values ? advantages.map((a, t) => a + values[t]) : returns);
       for (let i = 0; i < config.valueUpdates; i++) {
         const loss = this.valueOpt.minimize(() => tf.mean(tf.square(tf.sub(this.value!.apply(obs), target))) as tf.Scalar, true, this.value.net.variables);
         valueLoss = loss!.dataSync()[0];

@@ -36,7 +36,10 @@ export class ActionCritic implements ControlVariate {
   }
 }
 
-/** RELAX's c_φ(z, s) = MLP([s, softmax(z/τ)]) (or 2σ(z/τ) − 1), τ learned from 1. */
+/**
+ * RELAX's c_φ(z, s) = MLP([s, softmax(z/τ)]) (or 2σ(z/τ) − 1), τ learned from 1.
+ * (Starting its output near zero was tried on CartPole: slower and noisier.)
+ */
 export function relaxCritic(dist: RelaxedDistribution, obsSize: number, k: number, hidden: number[], activation: Activation, rng: Rng) {
   return new NeuralControlVariate(dist, { sampleSize: k, contextSize: obsSize, hidden, activation, temperature: 1, scale: null, rng });
 }

@@ -21,6 +21,8 @@ export interface NeuralCvOptions {
   temperature?: number;
   /** Initial output scale; null for no scale variable. */
   scale?: number | null;
+  /** Initialiser gain of the output layer (small: the surrogate starts near 0). */
+  outputGain?: number;
   rng: Rng;
 }
 
@@ -37,7 +39,11 @@ export class NeuralControlVariate implements ControlVariate {
   ) {
     const id = counter++;
     const { sampleSize, contextSize = 0, hidden = [10], activation = 'tanh', rng } = options;
-    this.net = new Mlp({ sizes: [contextSize + sampleSize, ...hidden, 1], activation }, rng, `neuralCv${id}`);
+    this.net = new Mlp(
+      { sizes: [contextSize + sampleSize, ...hidden, 1], activation, outputGain: options.outputGain ?? 1 },
+      rng,
+      `neuralCv${id}`,
+    );
     this.logTemperature = makeVariable(() => tf.scalar(Math.log(options.temperature ?? 0.5)), true, `neuralCv${id}/logTemperature`);
     const scale = options.scale === undefined ? 0 : options.scale;
     if (scale !== null) this.scale = makeVariable(() => tf.scalar(scale), true, `neuralCv${id}/scale`);

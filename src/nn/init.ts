@@ -49,5 +49,7 @@ export function orthogonal(rng: Rng, fanIn: number, fanOut: number, gain = 1): F
 export function initWeights(kind: Initializer, rng: Rng, fanIn: number, fanOut: number, gain = 1): Float32Array {
   if (kind === 'zeros') return new Float32Array(fanIn * fanOut);
   if (kind === 'orthogonal') return orthogonal(rng, fanIn, fanOut, gain);
-  return glorotUniform(rng, fanIn, fanOut);
+  const w = glorotUniform(rng, fanIn, fanOut);
+  if (gain !== 1) for (let i = 0; i < w.length; i++) w[i] *= gain;
+  return w;
 }
