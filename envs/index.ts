@@ -31,6 +31,8 @@ import './classic/register.js';
 import './box2d/register.js';
 import './mujoco/register.js';
 import './toy/register.js';
+// The binary VAE (MNIST) needs tfjs, so it lives at 'relax-pg/envs/vae' and
+// registers BinaryVAE-v0 when imported: importing this module stays cheap.
 
 // The bundled environments' classes and helpers (e.g. CartPoleEnv, mujocoReady).
 export * from './classic/index.js';

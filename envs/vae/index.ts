@@ -1,3 +1,7 @@
+// relax-pg/envs/vae: the binary VAE on MNIST as a one-step environment.
+// Importing this module registers BinaryVAE-v0.
+import './register.js';
+
 export {
   BinaryVae,
   BinaryVaeModel,

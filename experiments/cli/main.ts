@@ -6,16 +6,18 @@ import { ESTIMATORS } from '../../src/estimators/index.js';
 import { Rng } from '../../src/random/index.js';
 import { createLogger, versions } from '../../src/report/index.js';
 import { listEnvs } from '../../envs/index.js';
+import '../../envs/vae/index.js'; // registers BinaryVAE-v0 for `list`
 import { toyProblem } from '../toy/problem.js';
 import { toyEstimator } from '../toy/setup.js';
 import { estimateStatistics } from '../toy/estimate.js';
 import { runToyExperiment, TOY_DEFAULTS, type ToyExperimentConfig } from '../toy/run.js';
 import { num, numList, nameList, oneOf } from './parse.js';
 import { registerRlCommands } from './rl.js';
+import { registerVaeCommand } from '../vae/cli.js';
 import { RL_EXPERIMENTS } from '../rl/definitions.js';
 import { UserError } from '../../src/errors.js';
 
-const EXPERIMENTS = ['toy', ...Object.keys(RL_EXPERIMENTS)];
+const EXPERIMENTS = ['toy', 'vae', ...Object.keys(RL_EXPERIMENTS)];
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
@@ -138,6 +140,7 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   registerRlCommands(program, experiment);
+  registerVaeCommand(experiment);
 
   await program.parseAsync(argv);
 }

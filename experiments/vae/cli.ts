@@ -19,7 +19,7 @@ export function registerVaeCommand(experiment: Command): void {
     .command('vae')
     .description('binary VAE on MNIST: the encoder trained through each estimator (the paper\'s Table 2)')
     .addOption(new Option('--model <name>', VAE_MODEL_NAMES.join(' | ')).default(d.model).argParser(oneOf('--model', VAE_MODEL_NAMES)))
-    .addOption(new Option('--estimators <list>', `comma-separated, from ${VAE_ESTIMATORS.join(', ')}`).default(d.estimators).argParser(nameList('--estimators', VAE_ESTIMATORS)))
+    .addOption(new Option('--estimators <list>', `comma-separated, from ${VAE_ESTIMATORS.join(', ')}`).default(d.estimators, d.estimators.join(',')).argParser(nameList('--estimators', VAE_ESTIMATORS)))
     .addOption(new Option('--steps <n>', 'training steps per run').default(d.steps).argParser(num('--steps', { min: 1, integer: true })))
     .addOption(new Option('--seeds <n>', 'number of seeds').default(d.seeds).argParser(num('--seeds', { min: 1, integer: true })))
     .addOption(new Option('--seed <s>', 'first seed').default(d.seed).argParser(num('--seed', { min: 0, integer: true })))

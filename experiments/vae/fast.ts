@@ -36,6 +36,16 @@ export interface FastStepOutput {
   gradient: Tensor;
 }
 
+/**
+ * a·w computed as (wᵀ·aᵀ)ᵀ from wT = wᵀ: wasm's matMul re-packs its second
+ * operand on every call, which for a weight matrix that changes every step
+ * costs more than the product; this way the packed operand is the small aᵀ,
+ * and so are the second operands of the gradient's products.
+ */
+function rightMul(a: Tensor, wT: Tensor): Tensor {
+  return tf.transpose(tf.matMul(wT as tf.Tensor2D, tf.transpose(a) as tf.Tensor2D));
+}
+
 /** Call inside tf.tidy; the returned tensors belong to that scope. */
 export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
   const { model, x, theta, u, v, rebar, neural, context } = input;
@@ -79,7 +89,7 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
     const s = tf.sigmoid(tf.div(z, lambda));
     const st = tf.sigmoid(tf.div(zt, lambda));
     const S = tf.concat([b, s, st], 0);
-    const logits = tf.add(tf.matMul(tf.sub(tf.mul(2, S), 1), D), d);
+    const logits = tf.add(rightMul(tf.sub(tf.mul(2, S), 1), DT), d);
     const f = tf.add(
       tf.add(tf.sum(tf.sub(tf.mul(x3, logits), tf.softplus(logits)), 1), tf.sum(tf.mul(S, pmt3), 1)),
       rowConst3,
@@ -87,7 +97,7 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
     const [fb, , fst] = tf.split(f, 3);
     const relaxedLogits = tf.slice(logits, [B, 0], [2 * B, -1]);
     const hardLogits = tf.slice(logits, [0, 0], [B, -1]);
-    const dfdS = tf.add(tf.matMul(tf.mul(2, tf.sub(x2, tf.sigmoid(relaxedLogits))), DT), pmt2);
+    const dfdS = tf.add(rightMul(tf.mul(2, tf.sub(x2, tf.sigmoid(relaxedLogits))), D), pmt2);
     const [dfs, dfst] = tf.split(dfdS, 2);
     const eta = rebar.eta;
     // ∂θ c(z) − ∂θ c(z̃) with c = η f(σ_λ(·)): dσ_λ(z)/dz = σ(1 − σ)/λ, dz/dθ = 1, dz̃/dθ = dzt.

@@ -100,28 +100,55 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
       const s = summary.estimators[name];
       return [
         name,
-        meanOf(s.trainElbo),
+        Number(meanOf(s.trainElbo).toFixed(2)),
         fmt(s.trainElbo),
-        meanOf(s.validElbo),
-        meanOf(s.testElbo),
-        meanOf(s.validIwae),
-        meanOf(s.testIwae),
-        meanOf(s.logVarianceSecondHalf),
-        s.msPerStep,
+        Number(meanOf(s.validElbo).toFixed(2)),
+        Number(meanOf(s.testElbo).toFixed(2)),
+        Number(meanOf(s.validIwae).toFixed(2)),
+        Number(meanOf(s.testIwae).toFixed(2)),
+        Number(meanOf(s.logVarianceSecondHalf).toFixed(2)),
+        Number(s.msPerStep.toFixed(1)),
         paper[name] ?? '—',
       ];
     }),
-    { digits: 2 },
+    { digits: 5 },
   );
   report.paragraph(
     'Train ELBO: one-sample ELBO over the whole training split at the end; IWAE: importance-weighted bound. ' +
       `The paper's figures are the highest training ELBO after 2,000,000 steps (Grathwohl et al., ICLR 2018, Table 2): ` +
       `a ${config.steps}-step run is a fraction of that budget, so compare estimators with each other here, and with the paper only in ranking.`,
   );
+  const gaps = acceptanceLines(summary);
+  if (gaps.length) {
+    report.heading('Comparisons (seed means)', 2);
+    report.bullets(gaps);
+  }
   report.heading('Plots', 2);
   for (const [title, file] of plots) report.image(title, file);
   report.heading('Reconstructions and samples', 2);
   report.paragraph('Rows: validation images, their reconstructions (pixel means given b ~ q(b|x)), samples from the model (first seed).');
   for (const { name } of byName) report.image(name, `images-${name}.png`);
   report.write(join(outDir, 'report.md'));
+}
+
+/** The issue's acceptance comparisons, where the estimators involved were run. */
+function acceptanceLines(summary: VaeSummary): string[] {
+  const e = summary.estimators;
+  const m = (name: string, key: 'trainElbo' | 'logVarianceSecondHalf') => (e[name] ? meanOf(e[name][key]) : NaN);
+  const lines: string[] = [];
+  const base = 'reinforce-baseline';
+  for (const name of ['rebar', 'relax']) {
+    if (!e[name] || !e[base]) continue;
+    lines.push(
+      `${name} − ${base}: train ELBO ${(m(name, 'trainElbo') - m(base, 'trainElbo')).toFixed(2)} nats (target ≥ 6); ` +
+        `log-variance ${(m(name, 'logVarianceSecondHalf') - m(base, 'logVarianceSecondHalf')).toFixed(2)} (target ≤ −3)`,
+    );
+  }
+  if (e.rebar && e.relax) {
+    lines.push(
+      `relax − rebar: train ELBO ${(m('relax', 'trainElbo') - m('rebar', 'trainElbo')).toFixed(2)} nats (target ≥ −0.5); ` +
+        `log-variance ${(m('relax', 'logVarianceSecondHalf') - m('rebar', 'logVarianceSecondHalf')).toFixed(2)} (target ≤ 0)`,
+    );
+  }
+  return lines;
 }

@@ -119,13 +119,16 @@ export async function runVaeExperiment(
     for (const seed of seeds) {
       const runDir = join(runsDir, `${estimator}-seed${seed}`);
       const resultFile = join(runDir, 'result.json');
-      if (options.resume && existsSync(resultFile)) {
+      // A finished run is reused; one finished with fewer steps than asked continues from its checkpoint.
+      if (options.resume && existsSync(resultFile) && readJson<VaeTrack>(resultFile).step >= config.steps) {
         tracks.push(readJson<VaeTrack>(resultFile));
         done += config.steps;
         logger.info('resumed finished run', { estimator, seed });
         continue;
       }
       mkdirSync(runDir, { recursive: true });
+      // Metrics are written when a run finishes; a finished run that is extended already wrote its earlier ones.
+      const writtenUpTo = options.resume && existsSync(resultFile) ? readJson<VaeTrack>(resultFile).step : -1;
       const trainer = new VaeTrainer(config, data, estimator, seed);
       const checkpointDir = join(runDir, 'checkpoint');
       if (options.resume && VaeTrainer.hasCheckpoint(checkpointDir)) {
@@ -146,11 +149,16 @@ export async function runVaeExperiment(
             });
           },
         });
-        track.logSteps.forEach((step, i) =>
-          metrics.write({ estimator, seed, step, trainElbo: track.trainElbo[i], ...track.cvState[i] }),
-        );
-        track.evalSteps.forEach((step, i) => metrics.write({ estimator, seed, step, validElbo: track.validElbo[i] }));
-        track.varianceSteps.forEach((step, i) => metrics.write({ estimator, seed, step, logVariance: track.logVariance[i] }));
+        const fresh = (step: number) => step > writtenUpTo;
+        track.logSteps.forEach((step, i) => {
+          if (fresh(step)) metrics.write({ estimator, seed, step, trainElbo: track.trainElbo[i], ...track.cvState[i] });
+        });
+        track.evalSteps.forEach((step, i) => {
+          if (fresh(step)) metrics.write({ estimator, seed, step, validElbo: track.validElbo[i] });
+        });
+        track.varianceSteps.forEach((step, i) => {
+          if (fresh(step)) metrics.write({ estimator, seed, step, logVariance: track.logVariance[i] });
+        });
         if (seed === seeds[0]) writeImages(trainer, data, join(outDir, `images-${estimator}.png`));
         writeJsonAtomic(resultFile, track);
         tracks.push(track);

@@ -566,6 +566,10 @@ export class VaeTrainer {
       tf.dispose(Object.values(values));
     }
     Object.assign(this.track, state.track);
+    // JSON has no −∞: a run not yet evaluated stores null.
+    this.track.bestValidElbo = state.track.bestValidElbo ?? -Infinity;
+    // Continuing past the saved run's end: its final evaluation is redone at the new end.
+    if (this.track.step < this.config.steps) delete this.track.final;
     for (const [k, s] of Object.entries(state.rngs)) (this.rngs as Record<string, Rng>)[k] = Rng.fromState(s);
     if (state.movingAverage !== null && this.movingAverage) this.movingAverage.update(state.movingAverage);
   }
@@ -623,7 +627,9 @@ export async function trainVae(trainer: VaeTrainer, hooks: TrainHooks = {}): Pro
     }
     measure(step);
     if ((config.evalEvery > 0 && step % config.evalEvery === 0) || step === config.steps) await evaluate(step);
-    if (hooks.checkpointDir && config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && step < config.steps) {
+    // Only at log steps, so a resumed run's running means cover the same windows.
+    const checkpointDue = config.checkpointEvery > 0 && step % config.checkpointEvery === 0 && step % config.logEvery === 0;
+    if (hooks.checkpointDir && checkpointDue && step < config.steps) {
       await trainer.saveCheckpoint(hooks.checkpointDir);
     }
   }

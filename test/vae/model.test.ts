@@ -5,6 +5,8 @@ import { Rng } from '../../src/random/index.js';
 import { BinaryVaeModel, BinaryVae, checkModelName } from '../../envs/vae/binaryVae.js';
 import { BinaryMnist, PIXELS } from '../../envs/vae/mnist.js';
 import { UserError } from '../../src/errors.js';
+import { make } from '../../envs/core/registry.js';
+import '../../envs/vae/register.js';
 import { fakeMnist } from './fixtures.js';
 
 const sigmoid = (a: number) => 1 / (1 + Math.exp(-a));
@@ -81,6 +83,11 @@ describe('BinaryVaeModel', () => {
     expect([terminated, truncated]).toEqual([true, false]);
     expect((info.rewards as Float64Array).length).toBe(3);
     env.close();
+    const made = make('BinaryVAE-v0', { data, batch: 2, model: 'linear2' });
+    made.reset({ seed: 1 });
+    const [, r] = made.step(new Int8Array(2 * 400).fill(1));
+    expect(Number.isFinite(r)).toBe(true);
+    made.close();
     expect(() => checkModelName('deep')).toThrow(UserError);
     expect(() => checkModelName('deep')).toThrow(/unknown VAE model 'deep'/);
   });

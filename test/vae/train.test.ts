@@ -132,6 +132,17 @@ describe('VAE training', () => {
     expect(written.estimators.rebar.validIwae[0]).toBeGreaterThanOrEqual(written.estimators.rebar.validElbo[0] - 5);
     const again = await runVaeExperiment(config, out, { logger, resume: true, source: fakeMnist(200, 40, 40) });
     expect(again.estimators.rebar.trainElbo).toEqual(summary.estimators.rebar.trainElbo);
+    // Asking for more steps continues each run from its checkpoint.
+    const longer = await runVaeExperiment({ ...config, steps: 25 }, out, { logger, resume: true, source: fakeMnist(200, 40, 40) });
+    const track = JSON.parse(readFileSync(join(out, 'runs/rebar-seed1/result.json'), 'utf8'));
+    expect(track.step).toBe(25);
+    expect(track.logSteps.slice(0, 4)).toEqual([5, 10, 15, 20]);
+    expect(longer.estimators.rebar.trainElbo[0]).not.toEqual(summary.estimators.rebar.trainElbo[0]);
+    // ... on the same curve as a run of that length done in one go.
+    const straight = mkdtempSync(join(tmpdir(), 'relax-pg-vae-exp-'));
+    await runVaeExperiment({ ...config, estimators: ['rebar'], steps: 25 }, straight, { logger, source: fakeMnist(200, 40, 40) });
+    const one = JSON.parse(readFileSync(join(straight, 'runs/rebar-seed1/result.json'), 'utf8'));
+    expect(track.trainElbo).toEqual(one.trainElbo);
     await logger.close();
   });
 
