@@ -1,7 +1,7 @@
 // Plots and report.md for RL experiments: reward curves (mean and 25–75 %
 // band over seeds of the 100-episode running mean) and log-variance curves.
 import { join } from 'node:path';
-import { lineChart, savePlot, MarkdownReport, mean, quantile } from '../../src/report/index.js';
+import { lineChart, savePlot, MarkdownReport, bandSeries } from '../../src/report/index.js';
 import type { RlExperiment } from './definitions.js';
 import type { RlSummary } from './run.js';
 import type { RlTrack } from './train.js';
@@ -24,19 +24,9 @@ export async function writeRlReport(outDir: string, def: RlExperiment, summary: 
   const series = byAgent.map(({ name, tracks: ts }) => {
     const curves = ts.map((t) => running(t.returns, w));
     const n = Math.max(...curves.map((c) => c.length));
-    const x: number[] = [];
-    const y: number[] = [];
-    const lower: number[] = [];
-    const upper: number[] = [];
-    for (let i = 0; i < n; i += stride) {
-      // Seeds that stopped early (solved) are left out beyond their end.
-      const col = curves.filter((c) => c.length > i).map((c) => c[i]);
-      x.push(i + 1);
-      y.push(mean(col));
-      lower.push(quantile(col, 0.25));
-      upper.push(quantile(col, 0.75));
-    }
-    return { name, x, y, lower: ts.length > 1 ? lower : undefined, upper: ts.length > 1 ? upper : undefined };
+    const x = Array.from({ length: Math.ceil(n / stride) }, (_, j) => j * stride + 1);
+    // Seeds that stopped early (solved) are left out beyond their end.
+    return bandSeries(name, x, x.map((e) => curves.map((c) => c[e - 1] ?? NaN)));
   });
   await savePlot(
     lineChart({
@@ -54,14 +44,7 @@ export async function writeRlReport(outDir: string, def: RlExperiment, summary: 
     .map(({ name, tracks: ts }) => {
       const n = Math.min(...ts.map((t) => t.variance.length));
       const x = ts[0].variance.slice(0, n).map((v) => v.episodes);
-      const cols = x.map((_, i) => ts.map((t) => t.variance[i].logVariance));
-      return {
-        name,
-        x,
-        y: cols.map((c) => mean(c)),
-        lower: ts.length > 1 ? cols.map((c) => quantile(c, 0.25)) : undefined,
-        upper: ts.length > 1 ? cols.map((c) => quantile(c, 0.75)) : undefined,
-      };
+      return bandSeries(name, x, x.map((_, i) => ts.map((t) => t.variance[i].logVariance)));
     });
   if (varSeries.length) {
     await savePlot(

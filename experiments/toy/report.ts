@@ -1,27 +1,13 @@
 // Plots and report.md for the toy experiment.
 import { join } from 'node:path';
-import { lineChart, savePlot, MarkdownReport, mean, quantile, type Series } from '../../src/report/index.js';
+import { lineChart, savePlot, MarkdownReport, mean, bandSeries, thinSeries, type Series } from '../../src/report/index.js';
 import type { ToyTrack } from './train.js';
 import type { ToyExperimentConfig, ToySummary } from './run.js';
 
 /** Mean and 25–75 % band over seeds of one quantity, on the shared step grid. */
 function band(tracks: ToyTrack[], name: string, steps: (t: ToyTrack) => number[], ys: (t: ToyTrack) => number[]): Series {
   const x = steps(tracks[0]);
-  const cols = x.map((_, i) => tracks.map((t) => ys(t)[i]));
-  return {
-    name,
-    x,
-    y: cols.map((c) => mean(c)),
-    lower: tracks.length > 1 ? cols.map((c) => quantile(c, 0.25)) : undefined,
-    upper: tracks.length > 1 ? cols.map((c) => quantile(c, 0.75)) : undefined,
-  };
-}
-
-/** Keep at most ~400 points per line so the SVGs stay small. */
-function thin(s: Series): Series {
-  const stride = Math.max(1, Math.ceil(s.x.length / 400));
-  const pick = <T>(a: ArrayLike<T> | undefined) => (a ? Array.from(a).filter((_, i) => i % stride === 0) : undefined);
-  return { ...s, x: pick(s.x)!, y: pick(s.y)!, lower: pick(s.lower), upper: pick(s.upper) };
+  return bandSeries(name, x, x.map((_, i) => tracks.map((t) => ys(t)[i])));
 }
 
 export async function writeToyReport(
@@ -49,7 +35,7 @@ export async function writeToyReport(
       subtitle,
       xLabel: 'step',
       yLabel: 'E f(b)',
-      series: byName.map((e) => thin(band(e.tracks, e.name, (t) => t.steps, (t) => t.expectedLoss))),
+      series: byName.map((e) => thinSeries(band(e.tracks, e.name, (t) => t.steps, (t) => t.expectedLoss))),
     }),
   );
   await save(
@@ -61,7 +47,7 @@ export async function writeToyReport(
       xLabel: 'step',
       yLabel: pLabel,
       yDomain: [0, 1],
-      series: byName.map((e) => thin(band(e.tracks, e.name, (t) => t.steps, (t) => t.p))),
+      series: byName.map((e) => thinSeries(band(e.tracks, e.name, (t) => t.steps, (t) => t.p))),
     }),
   );
   if (config.varianceEvery > 0) {

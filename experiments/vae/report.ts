@@ -1,7 +1,7 @@
 // Plots, image grids and report.md for the binary-VAE experiment, with the
 // paper's numbers beside ours.
 import { join } from 'node:path';
-import { lineChart, savePlot, MarkdownReport, mean, quantile, type Series } from '../../src/report/index.js';
+import { lineChart, savePlot, MarkdownReport, mean, bandSeries, thinSeries, type Series } from '../../src/report/index.js';
 import type { VaeTrack } from './train.js';
 import type { VaeExperimentConfig, VaeSummary } from './run.js';
 
@@ -14,20 +14,7 @@ export const PAPER_TRAIN_ELBO: Record<string, Record<string, number>> = {
 
 function band(tracks: VaeTrack[], name: string, steps: (t: VaeTrack) => number[], ys: (t: VaeTrack) => number[]): Series {
   const x = steps(tracks[0]);
-  const cols = x.map((_, i) => tracks.map((t) => ys(t)[i]).filter((v) => v !== undefined && Number.isFinite(v)));
-  return {
-    name,
-    x,
-    y: cols.map((c) => mean(c)),
-    lower: tracks.length > 1 ? cols.map((c) => quantile(c, 0.25)) : undefined,
-    upper: tracks.length > 1 ? cols.map((c) => quantile(c, 0.75)) : undefined,
-  };
-}
-
-function thin(s: Series): Series {
-  const stride = Math.max(1, Math.ceil(s.x.length / 400));
-  const pick = <T>(a: ArrayLike<T> | undefined) => (a ? Array.from(a).filter((_, i) => i % stride === 0) : undefined);
-  return { ...s, x: pick(s.x)!, y: pick(s.y)!, lower: pick(s.lower), upper: pick(s.upper) };
+  return bandSeries(name, x, x.map((_, i) => tracks.map((t) => ys(t)[i] ?? NaN)));
 }
 
 const fmt = (xs: (number | null)[]) => xs.map((x) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(2))).join(', ');
@@ -55,7 +42,7 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
       subtitle,
       xLabel: 'step',
       yLabel: '−ELBO (nats)',
-      series: byName.map((e) => thin(band(e.tracks, e.name, (t) => t.logSteps, (t) => neg(t.trainElbo)))),
+      series: byName.map((e) => thinSeries(band(e.tracks, e.name, (t) => t.logSteps, (t) => neg(t.trainElbo)))),
     }),
   );
   if (byName.some((e) => e.tracks[0].evalSteps.length > 1)) {

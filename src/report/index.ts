@@ -38,3 +38,4 @@ export { plotFont, resolvePlotFont, fontFamily, type PlotFont } from './fonts.js
 export { writeImageGrid, imageGridPng, type ImageGridOptions } from './image.js';
 export { MarkdownReport, formatNumber, type Cell, type TableOptions } from './markdown.js';
 export { Progress, duration, type ProgressOptions, type ProgressPayload, type ProgressLogger } from './progress.js';
+export { bandSeries, thinSeries } from './bands.js';
