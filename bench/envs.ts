@@ -3,6 +3,15 @@
 // SyncVectorEnv (fresh arrays each step, Gymnasium's default, and reused
 // buffers) against the same 8 made envs stepped by hand.
 //
+// "By hand" does the work the vector env's contract asks for, written out for
+// the one case at hand: NEXT_STEP autoreset (an env that ended is reset on the
+// next call, which counts no step), observations copied into one batch,
+// rewards and flags into their arrays, and, to compare with copy on, fresh
+// arrays every call (carved from a shared chunk, as the vector env does); to
+// compare with copy off, reused ones. The bare loop (step, reset at once, keep
+// nothing) is shown too: the difference is the price of batched results,
+// which any vectorised rollout pays, with or without SyncVectorEnv.
+//
 // Each env is measured in its own worker thread, so one env's JIT feedback
 // does not slow the next. Figures being compared are measured in interleaved
 // rounds and the best round is kept, which damps noise from other load on the
@@ -23,7 +32,11 @@ type Chunk = () => number;
 export interface EnvRates {
   direct: number;
   make: number;
-  hand: number;
+  /** Step, reset at once, keep nothing. */
+  bare: number;
+  /** By hand with the vector env's results: fresh arrays (vs vecCopy) or reused ones (vs vecNoCopy). */
+  handCopy: number;
+  handNoCopy: number;
   vecCopy: number;
   vecNoCopy: number;
 }
@@ -71,7 +84,7 @@ function single(env: AnyEnv, actions: unknown[]): Chunk {
   };
 }
 
-function byHand(list: AnyEnv[], actions: unknown[]): Chunk {
+function bare(list: AnyEnv[], actions: unknown[]): Chunk {
   list.forEach((e, i) => e.reset({ seed: i }));
   let k = 0;
   return () => {
@@ -86,8 +99,76 @@ function byHand(list: AnyEnv[], actions: unknown[]): Chunk {
   };
 }
 
+/**
+ * The envs stepped by hand to the vector env's results (observations batched
+ * into one Float32Array, Float64Array rewards, Uint8Array flags, NEXT_STEP
+ * autoreset), with fresh arrays each call when `copy`. Observations must be
+ * flat Float32Arrays (every bundled env's are).
+ */
+function byHand(list: AnyEnv[], actions: unknown[], copy: boolean): Chunk {
+  const n = list.length;
+  const first = list.map((e, i) => e.reset({ seed: i })[0]);
+  if (!(first[0] instanceof Float32Array)) throw new Error('byHand: observations must be Float32Arrays');
+  const size = first[0].length;
+  const rewardsAt = Math.ceil((4 * n * size) / 8) * 8;
+  const slot = Math.ceil((rewardsAt + 8 * n + 2 * n) / 8) * 8;
+  const chunkBytes = Math.floor(65536 / slot) * slot;
+  let chunk = new ArrayBuffer(chunkBytes);
+  let at = 0;
+  let obs = new Float32Array(n * size);
+  let rewards = new Float64Array(n);
+  let terms = new Uint8Array(n);
+  let truncs = new Uint8Array(n);
+  const pending = new Uint8Array(n);
+  let pendingResets = 0;
+  let k = 0;
+  return () => {
+    let steps = 0;
+    for (let t = 0; t < 8; t++) {
+      if (copy) {
+        if (at === chunkBytes) {
+          chunk = new ArrayBuffer(chunkBytes);
+          at = 0;
+        }
+        obs = new Float32Array(chunk, at, n * size);
+        rewards = new Float64Array(chunk, at + rewardsAt, n);
+        terms = new Uint8Array(chunk, at + rewardsAt + 8 * n, n);
+        truncs = new Uint8Array(chunk, at + rewardsAt + 9 * n, n);
+        at += slot;
+      }
+      for (let i = 0; i < n; i++) {
+        const action = actions[k++ & (POOL - 1)];
+        let o: Float32Array;
+        if (pending[i] !== 0) {
+          o = list[i].reset()[0] as Float32Array;
+          rewards[i] = 0;
+          terms[i] = 0;
+          truncs[i] = 0;
+          pending[i] = 0;
+        } else {
+          const r = list[i].step(action);
+          o = r[0] as Float32Array;
+          rewards[i] = r[1];
+          terms[i] = r[2] ? 1 : 0;
+          truncs[i] = r[3] ? 1 : 0;
+          pending[i] = r[2] || r[3] ? 1 : 0;
+        }
+        for (let j = 0; j < size; j++) obs[i * size + j] = o[j];
+      }
+      const res: envs.VectorStepResult<Float32Array> = [obs, rewards, terms, truncs, {}];
+      sink = res;
+      // Counted as vectorised() counts, so both loops do the same bookkeeping.
+      steps += n - pendingResets;
+      pendingResets = 0;
+      for (let i = 0; i < n; i++) pendingResets += res[2][i] | res[3][i];
+    }
+    return steps;
+  };
+}
+
 function vectorised(vec: envs.SyncVectorEnv<unknown, unknown>, batches: unknown[]): Chunk {
   vec.reset({ seed: 0 });
+  const n = vec.numEnvs;
   let k = 0;
   let pendingResets = 0;
   return () => {
@@ -96,9 +177,9 @@ function vectorised(vec: envs.SyncVectorEnv<unknown, unknown>, batches: unknown[
       const r = vec.step(batches[k++ & (POOL - 1)]);
       sink = r;
       // Envs that ended are reset (not stepped) on the next call: count only real steps.
-      steps += vec.numEnvs - pendingResets;
+      steps += n - pendingResets;
       pendingResets = 0;
-      for (let i = 0; i < vec.numEnvs; i++) pendingResets += r[2][i] | r[3][i];
+      for (let i = 0; i < n; i++) pendingResets += r[2][i] | r[3][i];
     }
     return steps;
   };
@@ -121,18 +202,24 @@ export async function measureEnv(id: string, seconds = SECONDS): Promise<EnvRate
   const made = await makeReady(id);
   const actions = drawActions(made.actionSpace as envs.Space<unknown>, POOL, 1);
   const [direct, make] = race([single(made.unwrapped as AnyEnv, actions), single(envs.make(id), actions)], seconds);
-  const hand = byHand(
-    Array.from({ length: N_VEC }, () => envs.make(id)),
-    actions,
-  );
+  const hands = () => Array.from({ length: N_VEC }, () => envs.make(id));
   const copying = envs.makeVec<unknown, unknown>(id, N_VEC);
   const reusing = envs.makeVec<unknown, unknown>(id, N_VEC, { copy: false });
   const batches = drawActions(copying.actionSpace, POOL, 2);
-  const [h, vc, vn] = race([hand, vectorised(copying, batches), vectorised(reusing, batches)], seconds);
+  const [b, hc, vc, hn, vn] = race(
+    [
+      bare(hands(), actions),
+      byHand(hands(), actions, true),
+      vectorised(copying, batches),
+      byHand(hands(), actions, false),
+      vectorised(reusing, batches),
+    ],
+    seconds,
+  );
   copying.close();
   reusing.close();
   void sink;
-  return { direct, make, hand: h, vecCopy: vc, vecNoCopy: vn };
+  return { direct, make, bare: b, handCopy: hc, handNoCopy: hn, vecCopy: vc, vecNoCopy: vn };
 }
 
 function inWorker(id: string): Promise<EnvRates> {
@@ -157,11 +244,13 @@ export async function benchEnvs(): Promise<Table> {
         formatRate(r.direct),
         formatRate(r.make),
         pct(r.make, r.direct),
-        formatRate(r.hand),
+        formatRate(r.bare),
+        formatRate(r.handCopy),
         formatRate(r.vecCopy),
-        pct(r.vecCopy, r.hand),
+        pct(r.vecCopy, r.handCopy),
+        formatRate(r.handNoCopy),
         formatRate(r.vecNoCopy),
-        pct(r.vecNoCopy, r.hand),
+        pct(r.vecNoCopy, r.handNoCopy),
       ]);
     } catch (e) {
       rows.push([id, `error: ${((e as Error).message ?? String(e)).split('\n')[0].slice(0, 100)}`]);
@@ -169,12 +258,26 @@ export async function benchEnvs(): Promise<Table> {
   }
   return {
     title: `Environment steps per second (Node ${process.version}; best of ${ROUNDS} interleaved rounds, ~${SECONDS} s per figure)`,
-    columns: ['env', 'direct', 'make()', 'make cost', `${N_VEC} by hand`, `vec×${N_VEC}`, 'cost', `vec×${N_VEC} no copy`, 'cost'],
+    columns: [
+      'env',
+      'direct',
+      'make()',
+      'make cost',
+      `${N_VEC} bare`,
+      `${N_VEC} by hand`,
+      `vec×${N_VEC}`,
+      'cost',
+      `${N_VEC} by hand reused`,
+      `vec×${N_VEC} no copy`,
+      'cost',
+    ],
     rows,
     notes: [
       'direct: env.unwrapped.step();  make(): through PassiveEnvChecker, OrderEnforcing and TimeLimit.',
-      `${N_VEC} by hand: ${N_VEC} made envs stepped in a loop, reset when done;  vec×${N_VEC}: the same envs through makeVec`,
-      '(fresh result arrays every step, the default), and with {copy: false} (reused buffers).',
+      `${N_VEC} bare: ${N_VEC} made envs stepped in a loop, reset at once when done, results not kept.`,
+      `${N_VEC} by hand: the same envs stepped to the vector env's results (batched observations, reward and flag arrays,`,
+      `NEXT_STEP autoreset) in fresh arrays each step;  vec×${N_VEC}: the same through makeVec (copy on, the default).`,
+      `${N_VEC} by hand reused / vec×${N_VEC} no copy: the same with reused buffers ({copy: false}).`,
       'cost: extra time per step, relative to direct (make) or to stepping by hand (vector).',
     ],
   };

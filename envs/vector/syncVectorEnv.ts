@@ -21,7 +21,16 @@ import { MultiBinary } from '../spaces/multiBinary.js';
 import { MultiDiscrete } from '../spaces/multiDiscrete.js';
 import type { Space } from '../spaces/space.js';
 import { isPlainObject } from '../spaces/util.js';
-import { ViewPool } from './viewPool.js';
+
+// Kinds of observation batch, for the copy allocator.
+type ObsType = 0 | 1 | 2 | 3 | 4;
+const OBS_F32 = 0;
+const OBS_F64 = 1;
+const OBS_I32 = 2;
+const OBS_I8 = 3;
+const OBS_OTHER = 4;
+
+const align8 = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 
 export type VectorInfo = Record<string, unknown>;
 
@@ -59,15 +68,24 @@ export class SyncVectorEnv<BO = Float32Array, BA = any> {
   spec?: EnvSpec;
   readonly copy: boolean;
 
-  /** Current output buffers: reused when copy is false, fresh from the pools each call otherwise. */
+  /** Current output buffers: reused when copy is false, fresh from the arena each call otherwise. */
   private observations: unknown;
   private rewards: Float64Array;
   private terminations: Uint8Array;
   private truncations: Uint8Array;
   private readonly autoreset: Uint8Array;
-  private readonly obsPool?: ViewPool<Float32Array | Float64Array | Int32Array | Int8Array>;
-  private readonly rewardPool: ViewPool<Float64Array>;
-  private readonly flagPool: ViewPool<Uint8Array>;
+  // With copy on, each call's observations, rewards and flags are views into
+  // one slot of a shared chunk: one offset bump and four views. Allocating
+  // small typed arrays one by one costs several times a view in V8 (the
+  // backing store is separate). A kept view keeps its whole chunk (≤ 64 KiB) alive.
+  private readonly obsType: ObsType;
+  private readonly obsLength: number;
+  private readonly rewardsAt: number;
+  private readonly flagsAt: number;
+  private readonly slotBytes: number;
+  private readonly chunkBytes: number;
+  private chunk: ArrayBuffer;
+  private chunkOffset: number;
   /** Per-env reusable action buffers for array-valued actions (no per-step allocation). */
   private readonly actionBuffers: unknown[];
   private readonly actionKind: 'scalar' | 'flat' | 'other';
@@ -104,13 +122,25 @@ export class SyncVectorEnv<BO = Float32Array, BA = any> {
     this.truncations = new Uint8Array(n);
     this.autoreset = new Uint8Array(n);
     const obs = this.observations;
-    const len = (obs as ArrayLike<number>).length;
-    if (obs instanceof Float32Array) this.obsPool = new ViewPool(Float32Array, len);
-    else if (obs instanceof Float64Array) this.obsPool = new ViewPool(Float64Array, len);
-    else if (obs instanceof Int32Array) this.obsPool = new ViewPool(Int32Array, len);
-    else if (obs instanceof Int8Array) this.obsPool = new ViewPool(Int8Array, len);
-    this.rewardPool = new ViewPool(Float64Array, n);
-    this.flagPool = new ViewPool(Uint8Array, n);
+    this.obsType =
+      obs instanceof Float32Array
+        ? OBS_F32
+        : obs instanceof Float64Array
+          ? OBS_F64
+          : obs instanceof Int32Array
+            ? OBS_I32
+            : obs instanceof Int8Array
+              ? OBS_I8
+              : OBS_OTHER;
+    this.obsLength = this.obsType === OBS_OTHER ? 0 : (obs as ArrayLike<number>).length;
+    // Slot layout: observations, rewards (8-byte aligned), terminated, truncated.
+    const obsBytes = this.obsType === OBS_OTHER ? 0 : (obs as ArrayBufferView).byteLength;
+    this.rewardsAt = align8(obsBytes);
+    this.flagsAt = this.rewardsAt + 8 * n;
+    this.slotBytes = align8(this.flagsAt + 2 * n);
+    this.chunkBytes = Math.max(this.slotBytes, Math.floor(65536 / this.slotBytes) * this.slotBytes);
+    this.chunk = new ArrayBuffer(this.chunkBytes);
+    this.chunkOffset = 0;
 
     const kind = (s: Space<unknown>): 'scalar' | 'flat' | 'other' =>
       s instanceof Discrete ? 'scalar' : s instanceof Box || s instanceof MultiBinary || s instanceof MultiDiscrete ? 'flat' : 'other';
@@ -124,13 +154,40 @@ export class SyncVectorEnv<BO = Float32Array, BA = any> {
     );
   }
 
-  /** With copy, point the output buffers at fresh arrays before a call writes them. */
+  /** With copy, point the output buffers at fresh (zeroed) arrays before a call writes them. */
   private freshOutputs(): void {
     if (!this.copy) return;
-    this.observations = this.obsPool ? this.obsPool.next() : createBatch(this.singleObservationSpace, this.numEnvs);
-    this.rewards = this.rewardPool.next();
-    this.terminations = this.flagPool.next();
-    this.truncations = this.flagPool.next();
+    if (this.chunkOffset === this.chunkBytes) this.newChunk();
+    const buf = this.chunk;
+    const at = this.chunkOffset;
+    this.chunkOffset = at + this.slotBytes;
+    const n = this.numEnvs;
+    // One constructor per call site keeps each site monomorphic (a shared
+    // `new ctor(...)` site seeing several types costs about twice as much).
+    // Float32 (every bundled env) in line, the rarer kinds out of line: this
+    // method is inlined into step() and should not crowd out the envs' calls.
+    this.observations = this.obsType === OBS_F32 ? new Float32Array(buf, at, this.obsLength) : this.otherObservations(buf, at);
+    this.rewards = new Float64Array(buf, at + this.rewardsAt, n);
+    this.terminations = new Uint8Array(buf, at + this.flagsAt, n);
+    this.truncations = new Uint8Array(buf, at + this.flagsAt + n, n);
+  }
+
+  private newChunk(): void {
+    this.chunk = new ArrayBuffer(this.chunkBytes);
+    this.chunkOffset = 0;
+  }
+
+  private otherObservations(buf: ArrayBuffer, at: number): unknown {
+    switch (this.obsType) {
+      case OBS_F64:
+        return new Float64Array(buf, at, this.obsLength);
+      case OBS_I32:
+        return new Int32Array(buf, at, this.obsLength);
+      case OBS_I8:
+        return new Int8Array(buf, at, this.obsLength);
+      default:
+        return createBatch(this.singleObservationSpace, this.numEnvs);
+    }
   }
 
   private writeObs(i: number, obs: unknown): void {
@@ -225,7 +282,10 @@ export class SyncVectorEnv<BO = Float32Array, BA = any> {
       let obs: unknown;
       let info: Info;
       if (autoreset[i] !== 0) {
-        [obs, info] = env.reset();
+        // Indexing, not destructuring: array destructuring goes through the iterator protocol.
+        const r = env.reset();
+        obs = r[0];
+        info = r[1];
         rewards[i] = 0;
         terms[i] = 0;
         truncs[i] = 0;
