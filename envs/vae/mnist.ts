@@ -23,14 +23,21 @@ export interface IdxImages {
   data: Uint8Array;
 }
 
+/** Check an IDX header's length and magic number; returns a view on the bytes. */
+function idxHeader(bytes: Uint8Array, name: string, headerBytes: number, magic: number, what: string): DataView {
+  if (bytes.byteLength < headerBytes) throw new UserError(`corrupt MNIST file ${name}: ${bytes.byteLength} bytes, too short for an IDX header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = view.getUint32(0);
+  if (found !== magic) {
+    const hex = (x: number) => `0x${x.toString(16).padStart(8, '0')}`;
+    throw new UserError(`corrupt MNIST file ${name}: magic number ${hex(found)}, expected ${hex(magic)} (${what})`);
+  }
+  return view;
+}
+
 /** Parse an IDX3 image file; every inconsistency is a one-line UserError naming the file. */
 export function parseIdxImages(bytes: Uint8Array, name = 'IDX file'): IdxImages {
-  if (bytes.byteLength < 16) throw new UserError(`corrupt MNIST file ${name}: ${bytes.byteLength} bytes, too short for an IDX header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
-  if (magic !== IMAGES_MAGIC) {
-    throw new UserError(`corrupt MNIST file ${name}: magic number 0x${magic.toString(16).padStart(8, '0')}, expected 0x00000803 (images)`);
-  }
+  const view = idxHeader(bytes, name, 16, IMAGES_MAGIC, 'images');
   const count = view.getUint32(4);
   const rows = view.getUint32(8);
   const cols = view.getUint32(12);
@@ -44,12 +51,7 @@ export function parseIdxImages(bytes: Uint8Array, name = 'IDX file'): IdxImages 
 
 /** Parse an IDX1 label file. */
 export function parseIdxLabels(bytes: Uint8Array, name = 'IDX file'): Uint8Array {
-  if (bytes.byteLength < 8) throw new UserError(`corrupt MNIST file ${name}: ${bytes.byteLength} bytes, too short for an IDX header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = view.getUint32(0);
-  if (magic !== LABELS_MAGIC) {
-    throw new UserError(`corrupt MNIST file ${name}: magic number 0x${magic.toString(16).padStart(8, '0')}, expected 0x00000801 (labels)`);
-  }
+  const view = idxHeader(bytes, name, 8, LABELS_MAGIC, 'labels');
   const count = view.getUint32(4);
   if (bytes.byteLength !== 8 + count) throw new UserError(`corrupt MNIST file ${name}: ${bytes.byteLength} bytes, expected ${8 + count}`);
   return bytes.subarray(8);
