@@ -9,7 +9,7 @@ import { Rng, stream } from '../src/random/index.js';
 import { diagNormal } from '../src/distributions/index.js';
 import { reinforce, relax, laxContinuous, trainControlVariate, MovingAverage } from '../src/estimators/index.js';
 import type { ControlVariate } from '../src/controlVariates/index.js';
-import { makeOptimizer } from '../src/nn/index.js';
+import { makeOptimizer, getLearningRate, setLearningRate } from '../src/nn/index.js';
 import { UserError } from '../src/errors.js';
 import { Box, flatdim, make, type Env, type Space } from '../envs/index.js';
 import { Policy, actionKind } from './policy.js';
@@ -34,6 +34,10 @@ export interface UpdateInfo {
   /** Squared norm of the policy-gradient estimate over the policy's parameters (RELAX/LAX: the variance objective). */
   gradientSquaredNorm: number;
   valueLoss?: number;
+  /** KL(π_old ‖ π_new) over the batch's states (when the learning rate adapts to it). */
+  kl?: number;
+  /** The policy's learning rate after this update. */
+  learningRate: number;
   /** log of the estimator's variance (averaged over parameters), when measured at this update. */
   logVariance?: number;
   seconds: number;
@@ -79,6 +83,7 @@ export class PolicyGradientAgent {
   envId?: string;
   history: EpisodeStats[] = [];
   varianceHistory: { update: number; episodes: number; logVariance: number }[] = [];
+  private seededEnvs = new WeakSet<object>();
 
   constructor(
     readonly observationSpace: Space<unknown>,
@@ -182,17 +187,26 @@ export class PolicyGradientAgent {
     const nEpisodes = r.episodeEnds.length;
     const { ghat, returns, values, advantages, cvLoss } = this.estimate(r, true);
     const obs = tf.tensor2d(r.obs, [T, this.obsSize]);
+    const thetaOld = config.targetKl > 0 ? tf.tidy(() => policy.theta(obs)) : undefined;
     // Ascend Σ_t θ_t·ĝ_t (+ entropy bonus); the loss is its negative, averaged over episodes.
     const gradNorm = tf.tidy(() => {
       const { grads } = tf.variableGrads(() => {
         const th = policy.theta(obs);
         const pg = tf.sum(tf.mul(th, ghat));
-        const entropy = policy.kind === 'gaussian' ? tf.sum(diagNormal.entropy(th)) : tf.sum(policy.dist.entropy(th));
+        const entropy = tf.sum(policy.entropy(th));
         return tf.div(tf.neg(tf.add(pg, tf.mul(config.entropyCoef, entropy))), nEpisodes) as tf.Scalar;
       }, policy.variables);
       this.policyOpt.applyGradients(grads);
       return Object.values(grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0], 0);
     });
+    let kl: number | undefined;
+    if (thetaOld) {
+      kl = tf.tidy(() => tf.mean(policy.klFrom(thetaOld, policy.theta(obs))).dataSync()[0]);
+      thetaOld.dispose();
+      const lr = getLearningRate(this.policyOpt);
+      if (kl > 2 * config.targetKl) setLearningRate(this.policyOpt, lr / 1.5);
+      else if (kl < config.targetKl / 2) setLearningRate(this.policyOpt, lr * 1.5);
+    }
     let valueLoss: number | undefined;
     if (this.value && this.valueOpt) {
       // Targets: GAE advantages + V (= the bootstrapped returns when λ = 1).
@@ -216,6 +230,8 @@ export class PolicyGradientAgent {
       steps: this.counters.steps,
       gradientSquaredNorm: cvLoss ?? gradNorm,
       valueLoss,
+      kl,
+      learningRate: getLearningRate(this.policyOpt),
       seconds: (performance.now() - start) / 1000,
     };
   }
@@ -273,10 +289,17 @@ export class PolicyGradientAgent {
   async learn(env: Env<any, any>, budget: LearnBudget, callbacks: LearnCallbacks = {}): Promise<EpisodeStats[]> {
     if (budget.episodes === undefined && budget.steps === undefined) throw new UserError('learn needs a budget of episodes or steps');
     this.envId ??= env.spec?.id;
-    const start = performance.now();
+    // Seconds count training time across learn calls and resumes.
+    const start = performance.now() - 1000 * (this.history.at(-1)?.seconds ?? 0);
     const out: EpisodeStats[] = [];
-    // Seed the env once, at the agent's very first episode; later resets continue its stream.
-    let pendingSeed: number | undefined = this.counters.episodes === 0 ? this.config.seed : undefined;
+    // Seed each env once, the first time this agent sees it (from the agent's
+    // seed and episode count, so a resumed agent on a fresh env is
+    // reproducible); later resets continue the env's own stream.
+    let pendingSeed: number | undefined;
+    if (!this.seededEnvs.has(env)) {
+      this.seededEnvs.add(env);
+      pendingSeed = this.config.seed + 1_000_003 * this.counters.episodes;
+    }
     // The diagnostic plays its episodes on its own copy of the env, so it does not disturb training.
     const probeEnv = this.config.varianceEvery > 0 && env.spec?.id ? make(env.spec.id, { ...(env.spec.kwargs ?? {}) }) : env;
     const done = () =>

@@ -16,6 +16,12 @@ export interface AgentConfig {
   entropyCoef: number;
   optimizer: 'adam' | 'rmsprop';
   learningRate: number;
+  /**
+   * Adapt the policy's learning rate to this KL(π_old ‖ π_new) per update,
+   * averaged over the batch's states (0: fixed rate): ÷1.5 above twice the
+   * target, ×1.5 below half of it.
+   */
+  targetKl: number;
   /** Control-variate / value learning rate = learningRate × this. */
   cvLrScale: number;
   beta2: number;
@@ -49,6 +55,7 @@ export const DEFAULTS: Omit<AgentConfig, 'kind'> = {
   entropyCoef: 0.01,
   optimizer: 'adam',
   learningRate: 0.01,
+  targetKl: 0,
   cvLrScale: 1,
   beta2: 0.99999,
   hidden: [10, 10],
@@ -69,7 +76,13 @@ export const DEFAULTS: Omit<AgentConfig, 'kind'> = {
   varianceEpisodes: 10,
 };
 
-/** The paper's continuous-task settings (InvertedPendulum): 64-unit nets, batches of ≥ 2,500 steps. */
+/**
+ * The paper's continuous-task settings (InvertedPendulum): 64-unit nets,
+ * batches of ≥ 2,500 steps, value fitted 25 times. One Adam step per batch
+ * needs a large rate (0.001 does not solve InvertedPendulum in 4,000
+ * episodes), and a fixed 0.01 collapses the policy on some seeds; a
+ * KL-adapted rate starting at 0.01 is both fast and stable.
+ */
 export const CONTINUOUS_DEFAULTS: Partial<AgentConfig> = {
   hidden: [64, 64],
   activation: 'tanh',
@@ -79,7 +92,8 @@ export const CONTINUOUS_DEFAULTS: Partial<AgentConfig> = {
   cvActivation: 'elu',
   valueUpdates: 25,
   stepsPerUpdate: 2500,
-  learningRate: 0.001,
+  learningRate: 0.01,
+  targetKl: 0.005,
   beta2: 0.999,
   entropyCoef: 0,
   init: 'glorot',

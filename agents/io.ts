@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../src/tf/index.js';
 import { Rng } from '../src/random/index.js';
-import { saveWeights, loadWeights, assignWeights, type WeightsManifestGroup } from '../src/nn/index.js';
+import { saveWeights, loadWeights, assignWeights, getLearningRate, setLearningRate, type WeightsManifestGroup } from '../src/nn/index.js';
 import { readJson, writeJsonAtomic, writeFileAtomic, versions } from '../src/report/index.js';
 import { UserError } from '../src/errors.js';
 import { spaceFromJSON } from '../envs/index.js';
@@ -37,6 +37,8 @@ export interface SavedAgent {
   counters: PolicyGradientAgent['counters'];
   rngs: { act: object; update: object };
   baseline?: number;
+  /** The policy's current learning rate (it adapts when config.targetKl > 0). */
+  policyLearningRate?: number;
   weights: WeightsManifestGroup[];
   optimizers: Record<string, SavedOptimizer>;
   history: EpisodeStats[];
@@ -110,6 +112,7 @@ export async function saveAgent(agent: PolicyGradientAgent, dir: string): Promis
     counters: agent.counters,
     rngs: { act: agent.rngs.act.state(), update: agent.rngs.update.state() },
     baseline: agent.baseline?.value,
+    policyLearningRate: getLearningRate(agent.policyOpt),
     weights,
     optimizers: savedOptimizers,
     history: agent.history,
@@ -148,6 +151,7 @@ export async function loadAgent(dir: string): Promise<PolicyGradientAgent> {
   agent.envId = saved.env;
   agent.rngs = { act: Rng.fromState(saved.rngs.act as never), update: Rng.fromState(saved.rngs.update as never) };
   if (agent.baseline && saved.baseline !== undefined) agent.baseline.restore(saved.baseline);
+  if (saved.policyLearningRate !== undefined) setLearningRate(agent.policyOpt, saved.policyLearningRate);
   agent.history = saved.history ?? [];
   agent.varianceHistory = saved.varianceHistory ?? [];
   agent.policy.refresh();

@@ -4,7 +4,7 @@
 // ~70 µs and would dominate small policies (design.md).
 import { tf } from '../src/tf/index.js';
 import { Mlp, activateScalar, type Activation, type Initializer } from '../src/nn/index.js';
-import { bernoulli, categorical, type RelaxedDistribution } from '../src/distributions/index.js';
+import { bernoulli, categorical, diagNormal, type RelaxedDistribution } from '../src/distributions/index.js';
 import type { Rng } from '../src/random/index.js';
 import { makeVariable } from '../src/tf/index.js';
 import { UserError } from '../src/errors.js';
@@ -136,6 +136,20 @@ export class Policy {
     const out = this.net.apply(obs);
     if (!this.logStd) return out;
     return tf.concat([out, tf.add(tf.zerosLike(out), this.logStd)], 1) as tf.Tensor2D;
+  }
+
+  /** Entropy of π(·|s) per observation, from θ. */
+  entropy(theta: tf.Tensor2D): tf.Tensor1D {
+    if (this.kind === 'gaussian') return diagNormal.entropy(theta) as tf.Tensor1D;
+    const h = this.dist.entropy(theta);
+    return (this.kind === 'bernoulli' ? tf.sum(h, -1) : h) as tf.Tensor1D;
+  }
+
+  /** KL(π_old(·|s) ‖ π_new(·|s)) per observation, from θ_old and θ_new. */
+  klFrom(thetaOld: tf.Tensor2D, thetaNew: tf.Tensor2D): tf.Tensor1D {
+    if (this.kind === 'gaussian') return diagNormal.kl(thetaOld, thetaNew) as tf.Tensor1D;
+    const kl = this.dist.kl(thetaOld, thetaNew);
+    return (this.kind === 'bernoulli' ? tf.sum(kl, -1) : kl) as tf.Tensor1D;
   }
 
   /** Re-read the weights into the typed-array copy (after every update). */

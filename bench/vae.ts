@@ -1,6 +1,7 @@
 // Per-step cost of a binary-VAE training step (linear one-layer model, batch
 // 24) for each estimator: encoder estimate, control-variate update, model
-// update. Against the issue's PyTorch 1.13 one-thread references.
+// update. Against the issue's PyTorch 1.13 one-thread references (none for
+// nvil, muprop or concrete).
 import { tf, currentBackend } from '../src/tf/index.js';
 import { BinaryMnist, mnist } from '../envs/vae/mnist.js';
 import { VaeTrainer, VAE_ESTIMATORS } from '../experiments/vae/train.js';
@@ -32,7 +33,8 @@ export async function benchVae(options: { steps?: number; warmup?: number } = {}
     rows,
     notes: [
       'PyTorch: 1.13, OpenBLAS, one thread, same computation (from the issue). rebar and relax take the hand-written',
-      'linear1 step (experiments/vae/fast.ts); the others the generic autodiff step. What limits it on wasm: the model',
+      'linear1 step (experiments/vae/fast.ts); the others the generic autodiff step (muprop: one more decoder pass and',
+      'its gradient, for f and f′ at the mean, plus its learned baseline). What limits it on wasm: the model',
       "update alone (tfjs Adam, ~15 elementwise kernels on each of two 784×200 matrices) costs several ms, transcendental",
       'kernels (exp, log, softplus) run at ~10–30 ns an element, an elementwise op on a fresh 784×200 tensor costs',
       '~0.5–1 ms, and matMul re-packs its second operand on every call (weights change every step; fast.ts puts the',

@@ -23,6 +23,7 @@ async function makeEnv(id: string, options: Record<string, unknown> = {}): Promi
 function agentOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--lr <x>', 'learning rate').argParser(num('--lr', { min: 0, open: true })))
+    .addOption(new Option('--target-kl <x>', 'adapt the policy learning rate to this KL per update (0: fixed)').argParser(num('--target-kl', { min: 0 })))
     .addOption(new Option('--cv-lr-scale <x>', 'control-variate / value learning-rate scale').argParser(num('--cv-lr-scale', { min: 0, open: true })))
     .addOption(new Option('--entropy <x>', 'entropy bonus').argParser(num('--entropy', { min: 0 })))
     .addOption(new Option('--gamma <x>', 'discount').argParser(num('--gamma', { min: 0, max: 1 })))
@@ -34,6 +35,7 @@ function agentOptions(cmd: Command): Command {
 function pickOptions(o: Record<string, unknown>): Partial<AgentConfig> {
   const out: Partial<AgentConfig> = {};
   if (o.lr !== undefined) out.learningRate = o.lr as number;
+  if (o.targetKl !== undefined) out.targetKl = o.targetKl as number;
   if (o.cvLrScale !== undefined) out.cvLrScale = o.cvLrScale as number;
   if (o.entropy !== undefined) out.entropyCoef = o.entropy as number;
   if (o.gamma !== undefined) out.gamma = o.gamma as number;
@@ -53,6 +55,7 @@ async function runExperiment(def: RlExperiment, o: Record<string, any>): Promise
       seeds: o.seeds,
       seed: o.seed,
       maxEpisodes: o.episodes,
+      maxFrames: o.frames,
       workers: o.workers,
       resume: o.resume,
       stopWhenSolved: o.stopWhenSolved,
@@ -71,10 +74,11 @@ function experimentOptions(cmd: Command): Command {
     .addOption(new Option('--seeds <n>', 'number of seeds').argParser(num('--seeds', { min: 1, integer: true })))
     .addOption(new Option('--seed <s>', 'first seed').default(1).argParser(num('--seed', { integer: true })))
     .addOption(new Option('--episodes <n>', 'episodes per run').argParser(num('--episodes', { min: 1, integer: true })))
+    .addOption(new Option('--frames <n>', 'environment frames per run (a budget besides --episodes)').argParser(num('--frames', { min: 1, integer: true })))
     .addOption(new Option('--workers <n>', 'worker threads (default: min(2, cores))').argParser(num('--workers', { min: 1, integer: true })))
     .option('--stop-when-solved', 'end a run as soon as it is solved')
     .option('--out <dir>', 'results folder')
-    .option('--resume', 'skip runs already finished in --out');
+    .option('--resume', 'skip runs already finished in --out and continue the others from their checkpoints');
 }
 
 export function registerRlCommands(program: Command, experiment: Command): void {

@@ -78,6 +78,8 @@ export const RL_EXPERIMENTS: Record<string, RlExperiment> = {
   invertedpendulum: {
     name: 'invertedpendulum',
     env: 'InvertedPendulum-v5',
+    // The continuous settings (CONTINUOUS_DEFAULTS: KL-adapted rate from 0.01);
+    // the CV takes 5 steps per batch, from the paper's {1, 5, 25}.
     agents: [
       { name: 'lax', kind: 'lax', options: { cvUpdates: 5 } },
       { name: 'a2c', kind: 'a2c', options: {} },

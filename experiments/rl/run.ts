@@ -1,13 +1,13 @@
 // `relax-pg experiment cartpole|...` and `relax-pg compare`: each agent × seed,
 // written to results/<name>/<run>/ with config, metrics, per-run results
 // (resume points), summary.json, plots and report.md.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBackend } from '../../src/tf/index.js';
 import { MetricsWriter, Progress, readJson, writeJsonAtomic, writeRunInfo, mean, std, type Logger } from '../../src/report/index.js';
 import { runPool, defaultWorkers } from '../pool.js';
 import type { RlExperiment } from './definitions.js';
-import { trainRl, type RlTrack } from './train.js';
+import { trainRl, runPaths, type RlTrack } from './train.js';
 import { writeRlReport } from './report.js';
 
 export interface RlSummary {
@@ -15,6 +15,7 @@ export interface RlSummary {
   env: string;
   seeds: number[];
   maxEpisodes: number;
+  maxFrames?: number;
   solve: RlExperiment['solve'];
   agents: Record<
     string,
@@ -39,16 +40,29 @@ type Job = { agent: string; seed: number };
 export async function runRlExperiment(
   def: RlExperiment,
   outDir: string,
-  options: { logger: Logger; seeds?: number; seed?: number; maxEpisodes?: number; workers?: number; resume?: boolean; stopWhenSolved?: boolean },
+  options: {
+    logger: Logger;
+    seeds?: number;
+    seed?: number;
+    maxEpisodes?: number;
+    maxFrames?: number;
+    workers?: number;
+    resume?: boolean;
+    stopWhenSolved?: boolean;
+  },
 ): Promise<RlSummary> {
   const { logger } = options;
   const start = performance.now();
   const seeds = Array.from({ length: options.seeds ?? def.seeds }, (_, i) => (options.seed ?? 1) + i);
   const maxEpisodes = options.maxEpisodes ?? def.maxEpisodes;
+  const { maxFrames } = options;
+  // Progress in frames when there is a frame budget, else in episodes.
+  const budget = maxFrames ?? maxEpisodes;
   const stopWhenSolved = options.stopWhenSolved ?? false;
   const runsDir = join(outDir, 'runs');
   mkdirSync(runsDir, { recursive: true });
-  writeRunInfo(outDir, { ...def, seeds, maxEpisodes, stopWhenSolved }, { backend: currentBackend() });
+  writeRunInfo(outDir, { ...def, seeds, maxEpisodes, maxFrames, stopWhenSolved }, { backend: currentBackend() });
+  const runOptions = { maxFrames, stopWhenSolved, runsDir };
   const metrics = new MetricsWriter(join(outDir, 'metrics.jsonl'), { append: Boolean(options.resume) });
   const tracks: RlTrack[] = [];
   const jobs: Job[] = [];
@@ -56,35 +70,41 @@ export async function runRlExperiment(
   const key = (j: Job) => `${j.agent}:${j.seed}`;
   for (const a of def.agents) {
     for (const seed of seeds) {
-      const file = join(runsDir, `${a.name}-seed${seed}.json`);
-      if (options.resume && existsSync(file)) {
-        tracks.push(readJson<RlTrack>(file));
-        done.set(key({ agent: a.name, seed }), maxEpisodes);
+      const paths = runPaths(runsDir, a.name, seed);
+      if (options.resume && existsSync(paths.track)) {
+        tracks.push(readJson<RlTrack>(paths.track));
+        done.set(key({ agent: a.name, seed }), budget);
         logger.info('resumed finished run', { agent: a.name, seed });
-      } else jobs.push({ agent: a.name, seed });
+        continue;
+      }
+      // A run's checkpoint (its agent, saved every 100 episodes) is continued
+      // with --resume and discarded otherwise.
+      if (options.resume && existsSync(join(paths.checkpoint, 'agent.json'))) logger.info('resuming run from its checkpoint', { agent: a.name, seed });
+      else rmSync(paths.checkpoint, { recursive: true, force: true });
+      jobs.push({ agent: a.name, seed });
     }
   }
-  const progress = new Progress({ total: def.agents.length * seeds.length * maxEpisodes, label: def.name, logger });
+  const progress = new Progress({ total: def.agents.length * seeds.length * budget, label: def.name, logger });
   const total = () => [...done.values()].reduce((x, y) => x + y, 0);
   await runPool<Job, RlTrack>({
     jobs,
     workers: options.workers ?? defaultWorkers(),
     workerUrl: new URL('./worker.js', import.meta.url),
-    workerData: { backend: currentBackend(), def, maxEpisodes, stopWhenSolved },
+    workerData: { backend: currentBackend(), def, maxEpisodes, runOptions },
     inline: (job, onProgress) =>
       trainRl(def, def.agents.find((a) => a.name === job.agent)!, job.seed, maxEpisodes, {
-        stopWhenSolved,
-        onEpisode: (e) => e.episode % 10 === 0 && onProgress({ episode: e.episode, ret: e.return }),
+        ...runOptions,
+        onEpisode: (e) => e.episode % 10 === 0 && onProgress({ episode: e.episode, frames: e.totalSteps, ret: e.return }),
       }),
     onProgress: (job, p) => {
-      done.set(key(job), p.episode);
+      done.set(key(job), maxFrames === undefined ? p.episode : p.frames);
       progress.update(total(), { agent: job.agent, seed: job.seed, return: Math.round(p.ret) });
     },
     onDone: (job, track) => {
-      done.set(key(job), maxEpisodes);
+      done.set(key(job), budget);
       track.returns.forEach((r, i) => metrics.write({ agent: job.agent, seed: job.seed, episode: i + 1, return: r, length: track.lengths[i] }));
       for (const v of track.variance) metrics.write({ agent: job.agent, seed: job.seed, episode: v.episodes, logVariance: v.logVariance });
-      writeJsonAtomic(join(runsDir, `${job.agent}-seed${job.seed}.json`), track);
+      writeJsonAtomic(runPaths(runsDir, job.agent, job.seed).track, track);
       tracks.push(track);
       logger.info('run finished', {
         agent: job.agent,
@@ -102,6 +122,7 @@ export async function runRlExperiment(
     env: def.env,
     seeds,
     maxEpisodes,
+    maxFrames,
     solve: def.solve,
     agents: {},
     backend: currentBackend(),

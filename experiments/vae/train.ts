@@ -8,7 +8,7 @@ import { existsSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../src/tf/index.js';
 import { bernoulli } from '../../src/distributions/index.js';
-import { estimateAndTrain, estimatorSetup, MovingAverage, type EstimatorInput } from '../../src/estimators/index.js';
+import { estimateAndTrain, estimatorSetup, mupropTerms, MovingAverage, type Estimator, type EstimatorInput } from '../../src/estimators/index.js';
 import {
   buildControlVariate,
   RebarControlVariate,
@@ -28,8 +28,12 @@ import { fastLinearRelaxStep } from './fast.js';
 
 type Tensor = tf.Tensor;
 
-/** Estimators compared on the VAE; 'relax' is the paper's VAE choice (REBAR's relaxation plus a neural residual). */
-export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'concrete', 'rebar', 'relax'] as const;
+/**
+ * Estimators compared on the VAE; 'relax' is the paper's VAE choice (REBAR's
+ * relaxation plus a neural residual); 'muprop' expands f around the
+ * mean-field point of each layer and subtracts NVIL's learned baseline.
+ */
+export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'muprop', 'concrete', 'rebar', 'relax'] as const;
 export type VaeEstimatorName = (typeof VAE_ESTIMATORS)[number];
 
 export function checkVaeEstimator(name: string): VaeEstimatorName {
@@ -109,6 +113,8 @@ interface CheckpointState {
   track: VaeTrack;
   rngs: Record<string, AleaState>;
   movingAverage: number | null;
+  /** MuProp: the moving averages of each layer's residual f(b) − c(b) (absent in older checkpoints). */
+  residualAverages?: number[] | null;
   weightsFile: string;
   manifest: WeightsManifestGroup[];
   optimizers: Record<string, { count: number; accBeta1?: number; accBeta2?: number }>;
@@ -153,6 +159,8 @@ export class VaeTrainer {
   readonly model: BinaryVaeModel;
   readonly cvs: (ControlVariate | undefined)[] = [];
   readonly movingAverage?: MovingAverage;
+  /** MuProp: per layer, a moving average of the residual f(b) − c(b), the constant part of its baseline. */
+  readonly residualAverages?: MovingAverage[];
   readonly track: VaeTrack;
   private readonly modelOpt: tf.Optimizer;
   /** One per layer: tfjs's Adam matches its moments to variables by position, so each variable set needs its own. */
@@ -160,7 +168,7 @@ export class VaeTrainer {
   private readonly rngs: { batch: Rng; noise: Rng; variance: Rng; eval: Rng };
   private readonly relaxedF: RelaxedObjective[] = [];
   private current?: Current;
-  private readonly estimator;
+  private readonly estimator: Estimator;
   private epochPerm?: { epoch: number; perm: Uint32Array };
   /** Whether steps take the hand-written linear REBAR / RELAX path. */
   readonly fastPath: boolean;
@@ -192,10 +200,22 @@ export class VaeTrainer {
         const r = rebarPart(this.cvs[l]);
         return r ? tf.exp(r.logTemperature) : config.temperature;
       };
-      this.relaxedF.push((soft) => {
-        const c = this.current!;
-        return this.model.relaxedReward(l, soft, c.x, c.pass, c.u, temperatureOf());
-      });
+      if (name === 'muprop') {
+        // MuProp's f at continuous inputs: layer l at the given point, earlier
+        // layers hard, later layers deterministic at their means (the
+        // mean-field pass). The relaxed reward with uniforms ½ (logit 0) and
+        // temperature 1 relaxes each later layer to σ(logits) exactly.
+        this.relaxedF.push((point) => {
+          const c = this.current!;
+          const halves = c.u.map((t) => tf.fill(t.shape, 0.5));
+          return this.model.relaxedReward(l, point, c.x, c.pass, halves, 1);
+        });
+      } else {
+        this.relaxedF.push((soft) => {
+          const c = this.current!;
+          return this.model.relaxedReward(l, soft, c.x, c.pass, c.u, temperatureOf());
+        });
+      }
       if (kind === 'baseline' || kind === 'rebar' || kind === 'rebar+neural') {
         cv = buildControlVariate(kind, {
           dist: bernoulli,
@@ -218,7 +238,13 @@ export class VaeTrainer {
       VAE_MODELS[config.model].layers === 1 &&
       VAE_MODELS[config.model].hidden.length === 0 &&
       (setup.controlVariate === 'rebar' || setup.controlVariate === 'rebar+neural');
-    if (setup.controlVariate === 'moving-average' || setup.controlVariate === 'baseline') this.movingAverage = new MovingAverage(0.99);
+    if (name === 'muprop') {
+      // MuProp's learning signal is the residual f(b) − c(b), not f(b): its
+      // constant baseline tracks that, per layer (NVIL's recipe applied to it).
+      this.residualAverages = Array.from({ length: this.model.layers }, () => new MovingAverage(0.99));
+    } else if (setup.controlVariate === 'moving-average' || setup.controlVariate === 'baseline') {
+      this.movingAverage = new MovingAverage(0.99);
+    }
     this.modelOpt = makeOptimizer({ kind: 'adam', learningRate: config.lr, beta1: 0.9, beta2: 0.99999 });
     for (let l = 0; l < this.model.layers; l++) {
       this.cvOpts.push(makeOptimizer({ kind: 'adam', learningRate: config.lr * config.cvLrScale, beta1: 0.9, beta2: 0.99999 }));
@@ -280,7 +306,7 @@ export class VaeTrainer {
       v: v[l],
       fb,
       cv: this.cvs[l],
-      baseline: this.movingAverage?.value,
+      baseline: this.residualAverages ? this.residualAverages[l].value : this.movingAverage?.value,
       relaxedF: this.relaxedF[l],
       temperature: this.config.temperature,
       context: this.context(l, x, pass),
@@ -316,6 +342,8 @@ export class VaeTrainer {
     const B = this.config.batch;
     const xData = this.data.trainBatch(this.batchIndices(step), this.rngs.batch);
     const gradients: Tensor[] = [];
+    // MuProp: each layer's batch-mean residual f(b) − c(b), kept out of the step's tidy.
+    const residualMeans: Tensor[] = [];
     const meanF = tf.tidy(() => {
       const x = tf.tensor2d(xData, [B, PIXELS]);
       if (this.fastPath) {
@@ -342,7 +370,14 @@ export class VaeTrainer {
       this.current = { x, pass, u };
       for (let l = 0; l < this.model.layers; l++) {
         const input = this.estimatorInput(l, x, pass, u, v, fb);
-        gradients.push(estimateAndTrain(this.estimator, input, { optimizer: this.cvOpts[l], objective: { kind: 'theta' } }).gradient);
+        const estimator: Estimator = this.residualAverages
+          ? (i) => {
+              const { gradient, residual } = mupropTerms(i);
+              residualMeans.push(tf.keep(tf.mean(residual)));
+              return { gradient };
+            }
+          : this.estimator;
+        gradients.push(estimateAndTrain(estimator, input, { optimizer: this.cvOpts[l], objective: { kind: 'theta' } }).gradient);
       }
       this.current = undefined;
       // Decoder and prior ascend f(b) directly; the encoder ascends its estimator's ĝ.
@@ -358,8 +393,11 @@ export class VaeTrainer {
     tf.dispose(gradients);
     const value = meanF.dataSync()[0];
     meanF.dispose();
+    const residuals = residualMeans.map((r) => r.dataSync()[0]);
+    tf.dispose(residualMeans);
     if (!Number.isFinite(value)) throw new Error(`${this.estimatorName}, seed ${this.seed}: f(b) became ${value} at step ${step}`);
     this.movingAverage?.update(value);
+    residuals.forEach((r, l) => this.residualAverages![l].update(r));
     this.track.step = step;
     this.track.trainMs += performance.now() - t0;
     return value;
@@ -468,7 +506,7 @@ export class VaeTrainer {
     });
   }
 
-  /** η and λ of each layer's relaxation, and the residual's scale (what the CV learned). */
+  /** η and λ of each layer's relaxation, the residual's scale (what the CV learned), MuProp's average residual. */
   cvState(): Record<string, number> {
     const out: Record<string, number> = {};
     this.cvs.forEach((cv, l) => {
@@ -480,6 +518,7 @@ export class VaeTrainer {
       const n = neuralPart(cv);
       if (n?.scale) out[`residualScale${l}`] = n.scale.dataSync()[0];
     });
+    this.residualAverages?.forEach((a, l) => (out[`mupropResidual${l}`] = a.value));
     return out;
   }
 
@@ -522,6 +561,7 @@ export class VaeTrainer {
       track: this.track,
       rngs: Object.fromEntries(Object.entries(this.rngs).map(([k, r]) => [k, r.state()])),
       movingAverage: this.movingAverage && this.track.step > 0 ? this.movingAverage.value : null,
+      residualAverages: this.residualAverages && this.track.step > 0 ? this.residualAverages.map((a) => a.value) : null,
       weightsFile,
       manifest,
       optimizers,
@@ -572,6 +612,7 @@ export class VaeTrainer {
     if (this.track.step < this.config.steps) delete this.track.final;
     for (const [k, s] of Object.entries(state.rngs)) (this.rngs as Record<string, Rng>)[k] = Rng.fromState(s);
     if (state.movingAverage !== null && this.movingAverage) this.movingAverage.update(state.movingAverage);
+    state.residualAverages?.forEach((value, l) => this.residualAverages?.[l]?.restore(value));
   }
 
   dispose(): void {

@@ -50,4 +50,7 @@ export const bernoulli: RelaxedDistribution = {
 
   // H = softplus(ℓ) − ℓ·σ(ℓ).
   entropy: (logits) => tf.sub(tf.softplus(logits), tf.mul(logits, tf.sigmoid(logits))),
+
+  // KL = σ(p)(p − q) + softplus(q) − softplus(p), from log-odds p and q.
+  kl: (p, q) => tf.add(tf.mul(tf.sigmoid(p), tf.sub(p, q)), tf.sub(tf.softplus(q), tf.softplus(p))),
 };

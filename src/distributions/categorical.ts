@@ -51,4 +51,9 @@ export const categorical: RelaxedDistribution = {
     const logP = safe.logSoftmax(logits);
     return tf.neg(tf.sum(tf.mul(tf.exp(logP), logP), -1));
   },
+
+  kl: (p, q) => {
+    const logP = safe.logSoftmax(p);
+    return tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, safe.logSoftmax(q))), -1);
+  },
 };

@@ -41,6 +41,13 @@ export const diagNormal = {
     const [, logStd] = split(theta);
     return tf.sum(tf.add(logStd, 0.5 + HALF_LOG_2PI), -1);
   },
+  /** KL(N(θp) ‖ N(θq)) = Σ log σq/σp + (σp² + (μp − μq)²)/(2σq²) − ½. */
+  kl: (thetaP: Tensor, thetaQ: Tensor): Tensor => {
+    const [mp, sp] = split(thetaP);
+    const [mq, sq] = split(thetaQ);
+    const ratio = tf.div(tf.add(tf.exp(tf.mul(2, sp)), tf.square(tf.sub(mp, mq))), tf.mul(2, tf.exp(tf.mul(2, sq))));
+    return tf.sum(tf.sub(tf.add(tf.sub(sq, sp), ratio), 0.5), -1);
+  },
 };
 
 export type DiagNormal = typeof diagNormal;

@@ -27,6 +27,8 @@ export interface RelaxedDistribution {
   relaxedLogDensity(theta: Tensor, z: Tensor): Tensor;
   /** Entropy of p(b | θ). */
   entropy(theta: Tensor): Tensor;
+  /** KL(p(·|θp) ‖ p(·|θq)), shaped like entropy. */
+  kl(thetaP: Tensor, thetaQ: Tensor): Tensor;
 }
 
 /** Uniforms are clamped away from 0 and 1 so every log below is finite in float32. */

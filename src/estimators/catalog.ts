@@ -7,6 +7,7 @@ import { reinforce } from './reinforce.js';
 import { relax } from './relax.js';
 import { discreteLax } from './lax.js';
 import { concrete, straightThrough } from './concrete.js';
+import { muprop } from './muprop.js';
 
 export type ControlVariateKind = 'none' | 'moving-average' | 'baseline' | 'rebar' | 'neural' | 'rebar+neural';
 
@@ -22,6 +23,7 @@ const setups: EstimatorSetup[] = [
   { name: 'reinforce', description: 'score function, no baseline', estimator: reinforce, controlVariate: 'none', biased: false },
   { name: 'reinforce-baseline', description: 'score function with a moving-average baseline', estimator: reinforce, controlVariate: 'moving-average', biased: false },
   { name: 'nvil', description: 'score function with a learned input-dependent baseline', estimator: reinforce, controlVariate: 'baseline', biased: false },
+  { name: 'muprop', description: "MuProp: f's first-order expansion at the mean as control variate, plus a learned baseline", estimator: muprop, controlVariate: 'baseline', biased: false },
   { name: 'concrete', description: 'Concrete / Gumbel-softmax relaxation (biased)', estimator: concrete, controlVariate: 'none', biased: true },
   { name: 'straight-through', description: 'straight-through through the relaxation (biased)', estimator: straightThrough, controlVariate: 'none', biased: true },
   { name: 'rebar', description: 'RELAX with c(z) = η·f(σ_λ(z)), η and λ learned', estimator: relax, controlVariate: 'rebar', biased: false },

@@ -1,6 +1,7 @@
 export type { Estimator, EstimatorInput, EstimatorOutput } from './types.js';
 export { reinforce } from './reinforce.js';
 export { relax } from './relax.js';
+export { muprop, mupropTerms, type MupropTerms } from './muprop.js';
 export { discreteLax, laxContinuous } from './lax.js';
 export { concrete, straightThrough } from './concrete.js';
 export { MovingAverage } from './baseline.js';

@@ -1,4 +1,4 @@
 export { Mlp, activate, activateScalar, type Activation, type MlpConfig } from './mlp.js';
 export { glorotUniform, orthogonal, initWeights, type Initializer } from './init.js';
-export { makeOptimizer, type OptimizerConfig } from './optim.js';
+export { makeOptimizer, getLearningRate, setLearningRate, type OptimizerConfig } from './optim.js';
 export { saveWeights, loadWeights, assignWeights, type WeightsManifestGroup } from './weights.js';

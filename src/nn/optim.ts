@@ -25,3 +25,15 @@ export function makeOptimizer(config: OptimizerConfig): tf.Optimizer {
       throw new UserError(`unknown optimiser '${kind as string}' (choose adam, rmsprop or sgd)`);
   }
 }
+
+// tfjs's Adam, RMSProp and SGD read `learningRate` at every step but do not
+// expose it; these two give schedules (e.g. a KL-adapted rate) one typed door.
+type WithRate = { learningRate: number };
+
+export function getLearningRate(opt: tf.Optimizer): number {
+  return (opt as unknown as WithRate).learningRate;
+}
+
+export function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  (opt as unknown as WithRate).learningRate = lr;
+}

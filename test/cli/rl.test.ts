@@ -1,7 +1,7 @@
 // The RL commands end to end (small budgets): compare and an experiment write
 // their summary, report and plots; render writes frames; mistakes are one line.
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +39,36 @@ describe('RL commands', () => {
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/472 ± 114/);
     expect(report).toMatch(/1152 ± 90/);
+  });
+
+  it('a killed experiment run resumes from its checkpoint and keeps its earlier episodes', async () => {
+    const out = join(tmp(), 'killed');
+    const args = ['experiment', 'cartpole', '--only', 'a2c', '--seeds', '1', '--workers', '1', '--out', out];
+    const child = spawn(process.execPath, [cli, ...args, '--episodes', '100000'], { stdio: 'ignore', env: { ...process.env, RELAX_PG_BACKEND: 'wasm' } });
+    const agentFile = join(out, 'runs', 'a2c-seed1', 'agent.json');
+    const t0 = Date.now();
+    while (!existsSync(agentFile) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const saved = JSON.parse(readFileSync(agentFile, 'utf8'));
+    const target = saved.counters.episodes + 30;
+    const r = run([...args, '--episodes', String(target), '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/resuming run from its checkpoint/);
+    const track = JSON.parse(readFileSync(join(out, 'runs', 'a2c-seed1.json'), 'utf8'));
+    expect(track.returns).toHaveLength(target);
+    expect(track.returns.slice(0, saved.history.length)).toEqual(saved.history.map((e: { return: number }) => e.return));
+    expect(track.totalSteps).toBe(saved.counters.steps + track.lengths.slice(saved.history.length).reduce((a: number, b: number) => a + b, 0));
+  });
+
+  it('--frames ends each run at a frame budget', () => {
+    const out = join(tmp(), 'frames');
+    const r = run(['compare', '--env', 'CartPole-v0', '--agents', 'a2c', '--seeds', '1', '--frames', '3000', '--episodes', '100000', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const track = JSON.parse(readFileSync(join(out, 'runs', 'a2c-seed1.json'), 'utf8'));
+    // Whole episodes: the run stops at the first episode end past the budget (episodes last ≤ 200 steps).
+    expect(track.totalSteps).toBeGreaterThanOrEqual(3000);
+    expect(track.totalSteps).toBeLessThan(3200);
   });
 
   it('render writes a GIF and a PNG strip', () => {

@@ -30,7 +30,7 @@ function check(problem: ToyProblem, name: string, logits: number[], samples: num
   return stats;
 }
 
-const unbiased = ['reinforce', 'reinforce-baseline', 'rebar', 'relax', 'relax-rebar', 'lax'];
+const unbiased = ['reinforce', 'reinforce-baseline', 'muprop', 'rebar', 'relax', 'relax-rebar', 'lax'];
 
 describe('unbiased estimators: mean within 4 SE of the exact gradient', () => {
   const cases: [string, ToyProblem, number[]][] = [

@@ -41,6 +41,7 @@ describe('VAE training', () => {
     ['relax', 'linear2'],
     ['relax', 'linear1'],
     ['nvil', 'nonlinear'],
+    ['muprop', 'linear2'],
   ] as const) {
     it(`checkpoint → resume continues identically (${estimator}, ${model})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'relax-pg-vae-ckpt-'));
@@ -90,7 +91,7 @@ describe('VAE training', () => {
   }
 
   it('keeps the tensor count flat over steps, measurements and evaluation', () => {
-    for (const [model, estimator] of [['linear1', 'relax'], ['linear2', 'relax']] as const) {
+    for (const [model, estimator] of [['linear1', 'relax'], ['linear2', 'relax'], ['linear2', 'muprop'], ['nonlinear', 'muprop']] as const) {
     const trainer = new VaeTrainer(small({ model }), data, estimator, 3);
     trainer.step();
     trainer.logVariance(3);
