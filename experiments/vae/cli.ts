@@ -35,6 +35,7 @@ export function registerVaeCommand(experiment: Command): void {
     .addOption(new Option('--iwae-samples <k>', 'samples of the final importance-weighted bound (0: none)').default(d.iwaeSamples).argParser(num('--iwae-samples', { min: 0, integer: true })))
     .addOption(new Option('--iwae-images <n>', 'images per split for the IWAE bound (0: all)').default(d.iwaeImages).argParser(num('--iwae-images', { min: 0, integer: true })))
     .addOption(new Option('--binarisation <kind>', 'fixed (seeded, the default) or dynamic').default(d.binarisation).argParser(oneOf('--binarisation', ['fixed', 'dynamic'])))
+    .addOption(new Option('--workers <n>', 'worker threads (default: min(2, cores))').argParser(num('--workers', { min: 1, integer: true })))
     .option('--out <dir>', 'results folder (default results/vae/<time>)')
     .option('--resume', 'continue the runs in --out from their checkpoints')
     .action(async (o) => {
@@ -63,7 +64,7 @@ export function registerVaeCommand(experiment: Command): void {
       };
       const logger = createLogger({ file: join(out, 'log.jsonl') });
       try {
-        const summary = await runVaeExperiment(config, out, { logger, resume: o.resume });
+        const summary = await runVaeExperiment(config, out, { logger, resume: o.resume, workers: o.workers });
         for (const [name, s] of Object.entries(summary.estimators)) {
           const m = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
           logger.info(`${name}: train ELBO ${m(s.trainElbo).toFixed(2)}, valid ELBO ${m(s.validElbo).toFixed(2)}, ${s.msPerStep.toFixed(1)} ms/step`);

@@ -1,12 +1,13 @@
 // `relax-pg experiment vae`: estimators × seeds on one binary-VAE model,
 // written to results/vae/<run>/ (or --out): config, metrics, per-run
 // checkpoints (resume points) and results, the best-validation model,
-// summary.json, plots, image grids and report.md. Runs go one after another
-// in this thread: a VAE step is kernel-bound and the machine's cores are shared.
+// summary.json, plots, image grids and report.md. Runs go to the experiments'
+// worker pool (one tfjs engine per thread; each run depends only on its seed).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, currentBackend } from '../../src/tf/index.js';
 import { MetricsWriter, Progress, readJson, writeJsonAtomic, writeRunInfo, writeImageGrid, mean, type Logger } from '../../src/report/index.js';
+import { runPool, defaultWorkers } from '../pool.js';
 import { Rng } from '../../src/random/index.js';
 import { BinaryMnist, mnist, PIXELS, IMAGE_SIZE, type Binarisation, type Mnist } from '../../envs/vae/mnist.js';
 import { VaeTrainer, trainVae, type VaeTrack, type VaeTrainConfig } from './train.js';
@@ -99,84 +100,130 @@ function writeImages(trainer: VaeTrainer, data: BinaryMnist, path: string, n = 1
   writeImageGrid(path, cells, { width: IMAGE_SIZE, height: IMAGE_SIZE, columns: n, scale: 2, padding: 2 });
 }
 
+export interface VaeJob {
+  estimator: string;
+  seed: number;
+}
+
+export interface VaeWorkerData {
+  backend: string;
+  config: VaeExperimentConfig;
+  runsDir: string;
+  outDir: string;
+  resume: boolean;
+}
+
+/** Where one run keeps its result and its resume point. */
+export function vaeRunPaths(runsDir: string, estimator: string, seed: number) {
+  const dir = join(runsDir, `${estimator}-seed${seed}`);
+  return { dir, result: join(dir, 'result.json'), checkpoint: join(dir, 'checkpoint'), best: join(dir, 'best') };
+}
+
+/** One estimator × seed: train (from its checkpoint when resuming), write its result and, for the first seed, its image grid. */
+export async function runVaeJob(
+  job: VaeJob,
+  config: VaeExperimentConfig,
+  data: BinaryMnist,
+  options: { runsDir: string; outDir: string; resume: boolean; onProgress: (p: Record<string, number>) => void },
+): Promise<VaeTrack> {
+  const paths = vaeRunPaths(options.runsDir, job.estimator, job.seed);
+  mkdirSync(paths.dir, { recursive: true });
+  const trainer = new VaeTrainer(config, data, job.estimator, job.seed);
+  try {
+    if (options.resume && VaeTrainer.hasCheckpoint(paths.checkpoint)) await trainer.loadCheckpoint(paths.checkpoint);
+    const track = await trainVae(trainer, {
+      checkpointDir: paths.checkpoint,
+      bestDir: paths.best,
+      onLog: (t) => {
+        const last = t.validElbo[t.validElbo.length - 1];
+        options.onProgress({ step: t.step, elbo: Number(t.trainElbo[t.trainElbo.length - 1].toFixed(2)), valid: last === undefined ? NaN : Number(last.toFixed(2)) });
+      },
+    });
+    if (job.seed === config.seed) writeImages(trainer, data, join(options.outDir, `images-${job.estimator}.png`));
+    writeJsonAtomic(paths.result, track);
+    return track;
+  } finally {
+    trainer.dispose();
+  }
+}
+
 export async function runVaeExperiment(
   config: VaeExperimentConfig,
   outDir: string,
-  options: { logger: Logger; resume?: boolean; source?: Mnist },
+  options: { logger: Logger; resume?: boolean; workers?: number; source?: Mnist },
 ): Promise<VaeSummary> {
   const { logger } = options;
   const start = performance.now();
-  const data = new BinaryMnist(options.source ?? mnist(), config.binarisation, config.dataSeed);
   const runsDir = join(outDir, 'runs');
   mkdirSync(runsDir, { recursive: true });
-  writeRunInfo(outDir, config, { backend: currentBackend(), data: data.counts });
+  const source = options.source ?? mnist();
+  writeRunInfo(outDir, config, { backend: currentBackend(), data: { train: source.train.count, valid: source.valid.count, test: source.test.count } });
   const metrics = new MetricsWriter(join(outDir, 'metrics.jsonl'), { append: Boolean(options.resume) });
   const seeds = Array.from({ length: config.seeds }, (_, i) => config.seed + i);
   const tracks: VaeTrack[] = [];
-  const progress = new Progress({ total: config.estimators.length * seeds.length * config.steps, label: `vae ${config.model}`, logger });
-  let done = 0;
+  const jobs: VaeJob[] = [];
+  // Metrics are written when a run finishes; a finished run that is extended already wrote its earlier ones.
+  const writtenUpTo = new Map<string, number>();
+  const done = new Map<string, number>();
+  const key = (j: VaeJob) => `${j.estimator}:${j.seed}`;
   for (const estimator of config.estimators) {
     for (const seed of seeds) {
-      const runDir = join(runsDir, `${estimator}-seed${seed}`);
-      const resultFile = join(runDir, 'result.json');
+      const job = { estimator, seed };
+      const { result, checkpoint } = vaeRunPaths(runsDir, estimator, seed);
+      const previous = options.resume && existsSync(result) ? readJson<VaeTrack>(result) : undefined;
       // A finished run is reused; one finished with fewer steps than asked continues from its checkpoint.
-      if (options.resume && existsSync(resultFile) && readJson<VaeTrack>(resultFile).step >= config.steps) {
-        tracks.push(readJson<VaeTrack>(resultFile));
-        done += config.steps;
+      if (previous && previous.step >= config.steps) {
+        tracks.push(previous);
+        done.set(key(job), config.steps);
         logger.info('resumed finished run', { estimator, seed });
         continue;
       }
-      mkdirSync(runDir, { recursive: true });
-      // Metrics are written when a run finishes; a finished run that is extended already wrote its earlier ones.
-      const writtenUpTo = options.resume && existsSync(resultFile) ? readJson<VaeTrack>(resultFile).step : -1;
-      const trainer = new VaeTrainer(config, data, estimator, seed);
-      const checkpointDir = join(runDir, 'checkpoint');
-      if (options.resume && VaeTrainer.hasCheckpoint(checkpointDir)) {
-        await trainer.loadCheckpoint(checkpointDir);
-        logger.info('resumed from checkpoint', { estimator, seed, step: trainer.track.step });
-      }
-      try {
-        const track = await trainVae(trainer, {
-          checkpointDir,
-          bestDir: join(runDir, 'best'),
-          onLog: (t) => {
-            const last = t.validElbo[t.validElbo.length - 1];
-            progress.update(done + t.step, {
-              estimator,
-              seed,
-              elbo: Number(t.trainElbo[t.trainElbo.length - 1].toFixed(2)),
-              valid: last === undefined ? null : Number(last.toFixed(2)),
-            });
-          },
-        });
-        const fresh = (step: number) => step > writtenUpTo;
-        track.logSteps.forEach((step, i) => {
-          if (fresh(step)) metrics.write({ estimator, seed, step, trainElbo: track.trainElbo[i], ...track.cvState[i] });
-        });
-        track.evalSteps.forEach((step, i) => {
-          if (fresh(step)) metrics.write({ estimator, seed, step, validElbo: track.validElbo[i] });
-        });
-        track.varianceSteps.forEach((step, i) => {
-          if (fresh(step)) metrics.write({ estimator, seed, step, logVariance: track.logVariance[i] });
-        });
-        if (seed === seeds[0]) writeImages(trainer, data, join(outDir, `images-${estimator}.png`));
-        writeJsonAtomic(resultFile, track);
-        tracks.push(track);
-        logger.info('run finished', {
-          estimator,
-          seed,
-          trainElbo: Number(track.final!.trainElbo.toFixed(2)),
-          validElbo: Number(track.final!.validElbo.toFixed(2)),
-          validIwae: track.final!.validIwae === undefined ? null : Number(track.final!.validIwae.toFixed(2)),
-          logVarianceSecondHalf: Number(secondHalfMean(track).toFixed(2)),
-          msPerStep: Number(track.final!.msPerStep.toFixed(2)),
-        });
-      } finally {
-        trainer.dispose();
-      }
-      done += config.steps;
+      writtenUpTo.set(key(job), previous?.step ?? -1);
+      if (options.resume && VaeTrainer.hasCheckpoint(checkpoint)) logger.info('resuming run from its checkpoint', { estimator, seed });
+      jobs.push(job);
     }
   }
+  const progress = new Progress({ total: config.estimators.length * seeds.length * config.steps, label: `vae ${config.model}`, logger });
+  const total = () => [...done.values()].reduce((a, b) => a + b, 0);
+  let data: BinaryMnist | undefined;
+  await runPool<VaeJob, VaeTrack>({
+    jobs,
+    workers: options.workers ?? defaultWorkers(),
+    workerUrl: new URL('./worker.js', import.meta.url),
+    workerData: { backend: currentBackend(), config, runsDir, outDir, resume: Boolean(options.resume) } satisfies VaeWorkerData,
+    inline: (job, onProgress) => {
+      data ??= new BinaryMnist(source, config.binarisation, config.dataSeed);
+      return runVaeJob(job, config, data, { runsDir, outDir, resume: Boolean(options.resume), onProgress });
+    },
+    onProgress: (job, p) => {
+      done.set(key(job), p.step);
+      progress.update(total(), { estimator: job.estimator, seed: job.seed, elbo: p.elbo, valid: Number.isNaN(p.valid) ? null : p.valid });
+    },
+    onDone: (job, track) => {
+      done.set(key(job), config.steps);
+      const { estimator, seed } = job;
+      const fresh = (step: number) => step > (writtenUpTo.get(key(job)) ?? -1);
+      track.logSteps.forEach((step, i) => {
+        if (fresh(step)) metrics.write({ estimator, seed, step, trainElbo: track.trainElbo[i], ...track.cvState[i] });
+      });
+      track.evalSteps.forEach((step, i) => {
+        if (fresh(step)) metrics.write({ estimator, seed, step, validElbo: track.validElbo[i] });
+      });
+      track.varianceSteps.forEach((step, i) => {
+        if (fresh(step)) metrics.write({ estimator, seed, step, logVariance: track.logVariance[i] });
+      });
+      tracks.push(track);
+      logger.info('run finished', {
+        estimator,
+        seed,
+        trainElbo: Number(track.final!.trainElbo.toFixed(2)),
+        validElbo: Number(track.final!.validElbo.toFixed(2)),
+        validIwae: track.final!.validIwae === undefined ? null : Number(track.final!.validIwae.toFixed(2)),
+        logVarianceSecondHalf: Number(secondHalfMean(track).toFixed(2)),
+        msPerStep: Number(track.final!.msPerStep.toFixed(2)),
+      });
+    },
+  });
   progress.stop();
   metrics.close();
   const summary: VaeSummary = {
