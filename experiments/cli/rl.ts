@@ -78,7 +78,7 @@ function experimentOptions(cmd: Command): Command {
     .addOption(new Option('--workers <n>', 'worker threads (default: min(2, cores))').argParser(num('--workers', { min: 1, integer: true })))
     .option('--stop-when-solved', 'end a run as soon as it is solved')
     .option('--out <dir>', 'results folder')
-    .option('--resume', 'skip runs already finished in --out and continue the others from their checkpoints');
+    .option('--resume', 'skip runs finished in --out and continue the others (or extend them to a larger budget) from their checkpoints');
 }
 
 export function registerRlCommands(program: Command, experiment: Command): void {

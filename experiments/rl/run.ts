@@ -67,18 +67,26 @@ export async function runRlExperiment(
   const tracks: RlTrack[] = [];
   const jobs: Job[] = [];
   const done = new Map<string, number>();
+  // Episodes whose metrics an earlier, shorter run already wrote.
+  const written = new Map<string, number>();
   const key = (j: Job) => `${j.agent}:${j.seed}`;
+  // Whether a finished run also meets this invocation's budget.
+  const complete = (t: RlTrack) =>
+    t.returns.length >= maxEpisodes || (maxFrames !== undefined && t.totalSteps >= maxFrames) || (stopWhenSolved && t.episodesToSolve !== null);
   for (const a of def.agents) {
     for (const seed of seeds) {
       const paths = runPaths(runsDir, a.name, seed);
-      if (options.resume && existsSync(paths.track)) {
-        tracks.push(readJson<RlTrack>(paths.track));
+      const previous = options.resume && existsSync(paths.track) ? readJson<RlTrack>(paths.track) : undefined;
+      if (previous && complete(previous)) {
+        tracks.push(previous);
         done.set(key({ agent: a.name, seed }), budget);
         logger.info('resumed finished run', { agent: a.name, seed });
         continue;
       }
-      // A run's checkpoint (its agent, saved every 100 episodes) is continued
-      // with --resume and discarded otherwise.
+      written.set(key({ agent: a.name, seed }), previous?.returns.length ?? 0);
+      // A run's checkpoint (its agent, saved every 100 episodes and at the
+      // end) is continued with --resume, also to extend a finished run to a
+      // larger budget, and discarded otherwise.
       if (options.resume && existsSync(join(paths.checkpoint, 'agent.json'))) logger.info('resuming run from its checkpoint', { agent: a.name, seed });
       else rmSync(paths.checkpoint, { recursive: true, force: true });
       jobs.push({ agent: a.name, seed });
@@ -102,8 +110,9 @@ export async function runRlExperiment(
     },
     onDone: (job, track) => {
       done.set(key(job), budget);
-      track.returns.forEach((r, i) => metrics.write({ agent: job.agent, seed: job.seed, episode: i + 1, return: r, length: track.lengths[i] }));
-      for (const v of track.variance) metrics.write({ agent: job.agent, seed: job.seed, episode: v.episodes, logVariance: v.logVariance });
+      const from = written.get(key(job)) ?? 0;
+      track.returns.forEach((r, i) => i >= from && metrics.write({ agent: job.agent, seed: job.seed, episode: i + 1, return: r, length: track.lengths[i] }));
+      for (const v of track.variance) if (v.episodes > from) metrics.write({ agent: job.agent, seed: job.seed, episode: v.episodes, logVariance: v.logVariance });
       writeJsonAtomic(runPaths(runsDir, job.agent, job.seed).track, track);
       tracks.push(track);
       logger.info('run finished', {

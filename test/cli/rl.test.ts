@@ -59,6 +59,13 @@ describe('RL commands', () => {
     expect(track.returns).toHaveLength(target);
     expect(track.returns.slice(0, saved.history.length)).toEqual(saved.history.map((e: { return: number }) => e.return));
     expect(track.totalSteps).toBe(saved.counters.steps + track.lengths.slice(saved.history.length).reduce((a: number, b: number) => a + b, 0));
+    // A finished run extends to a larger budget; every episode is in the metrics once.
+    const longer = run([...args, '--episodes', String(target + 20), '--resume']);
+    expect(longer.code, longer.stderr).toBe(0);
+    const extended = JSON.parse(readFileSync(join(out, 'runs', 'a2c-seed1.json'), 'utf8'));
+    expect(extended.returns.slice(0, target)).toEqual(track.returns);
+    const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.return !== undefined);
+    expect(rows.map((r) => r.episode)).toEqual(Array.from({ length: target + 20 }, (_, i) => i + 1));
   });
 
   it('--frames ends each run at a frame budget', () => {
