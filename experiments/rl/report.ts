@@ -19,8 +19,9 @@ function running(returns: number[], window: number): number[] {
 
 export async function writeRlReport(outDir: string, def: RlExperiment, summary: RlSummary, tracks: RlTrack[]): Promise<void> {
   const w = def.solve.window;
-  const stride = Math.max(1, Math.floor(summary.maxEpisodes / 300));
   const byAgent = def.agents.map((a) => ({ name: a.name, tracks: tracks.filter((t) => t.agent === a.name).sort((x, y) => x.seed - y.seed) }));
+  // About 300 points along the longest run.
+  const stride = Math.max(1, Math.floor(Math.max(...tracks.map((t) => t.returns.length)) / 300));
   const series = byAgent.map(({ name, tracks: ts }) => {
     const curves = ts.map((t) => running(t.returns, w));
     const n = Math.max(...curves.map((c) => c.length));
@@ -62,12 +63,14 @@ export async function writeRlReport(outDir: string, def: RlExperiment, summary: 
   const report = new MarkdownReport();
   report.heading(`${def.name}: ${def.env}`);
   report.paragraph(
-    `Seeds ${summary.seeds.join(', ')}; up to ${summary.maxEpisodes} episodes each; solved when the mean return of the last ${w} ` +
-      `episodes is at least ${def.solve.threshold} (at least ${w} episodes played). Backend ${summary.backend}; wall time ${summary.wallSeconds.toFixed(0)} s.`,
+    `Seeds ${summary.seeds.join(', ')}; up to ${summary.maxEpisodes} episodes` +
+      (summary.maxFrames === undefined ? '' : ` or ${summary.maxFrames} frames`) +
+      ` each; solved when the mean return of the last ${w} ` +
+      `episodes is at least ${def.solve.threshold} (at least ${w} episodes played). Backend ${summary.backend}; wall time of this invocation ${summary.wallSeconds.toFixed(0)} s.`,
   );
   report.heading('Episodes to solve', 2);
   report.table(
-    ['agent', 'per seed', 'mean (solved seeds)', 'std', 'solved', 'paper (mean ± std)', 'best 100-episode mean', 'log-variance (mean)', 'ms / 100k frames'],
+    ['agent', 'per seed', 'mean (solved seeds)', 'std', 'solved', 'paper (mean ± std)', 'frames to solve', 'best 100-episode mean', 'log-variance (mean)', 'ms / 100k frames'],
     def.agents.map((a) => {
       const s = summary.agents[a.name];
       const p = def.paper?.[a.name];
@@ -78,6 +81,7 @@ export async function writeRlReport(outDir: string, def: RlExperiment, summary: 
         s.std,
         `${s.solvedSeeds}/${summary.seeds.length}`,
         p ? `${p.mean} ± ${p.std}` : '—',
+        s.framesToSolve.map((x) => (x === null ? '—' : String(x))).join(', '),
         s.bestWindowMean.map((x) => x.toFixed(0)).join(', '),
         s.logVariance,
         s.msPer100kFrames,

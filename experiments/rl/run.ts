@@ -21,6 +21,8 @@ export interface RlSummary {
     string,
     {
       episodesToSolve: (number | null)[];
+      /** Environment frames played up to the solved episode, per seed. */
+      framesToSolve: (number | null)[];
       /** Over solved seeds only; null when none solved. */
       mean: number | null;
       std: number | null;
@@ -145,6 +147,7 @@ export async function runRlExperiment(
     const seconds = mine.reduce((s, t) => s + t.seconds, 0);
     summary.agents[a.name] = {
       episodesToSolve: mine.map((t) => t.episodesToSolve),
+      framesToSolve: mine.map((t) => (t.episodesToSolve === null ? null : t.lengths.slice(0, t.episodesToSolve).reduce((a, b) => a + b, 0))),
       mean: solved.length ? mean(solved) : null,
       std: solved.length > 1 ? std(solved) : solved.length ? 0 : null,
       solvedSeeds: solved.length,
