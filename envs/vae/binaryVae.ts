@@ -8,7 +8,7 @@
 // and an estimator can re-evaluate f at relaxed inputs.
 import { tf, safe, makeVariable } from '../../src/tf/index.js';
 import { bernoulli } from '../../src/distributions/index.js';
-import { Mlp } from '../../src/nn/index.js';
+import { Mlp, activate } from '../../src/nn/index.js';
 import { Rng } from '../../src/random/index.js';
 import { UserError } from '../../src/errors.js';
 import { Env, type Info, type ResetOptions, type StepResult } from '../core/env.js';
@@ -49,9 +49,38 @@ export interface HardPass {
   logits: Tensor[];
   z: Tensor[];
   b: Tensor[];
+  /** Per layer, f's terms of that layer at the hard sample (layerTerms), once passReward has run. */
+  terms?: Tensor[];
 }
 
 let counter = 0;
+
+/**
+ * a·m for a matrix m held fixed (no gradient reaches m), given its transpose
+ * mT. wasm's matMul packs its second operand on every call unless it is a
+ * tensor it has packed before, and the built-in gradient transposes m afresh
+ * each time; here every product uses the same m (forward, second derivative)
+ * and the same mT (first derivative, through this op again), so each is
+ * packed once and no derivative transposes a weight matrix, nor computes a
+ * gradient in m that nobody asked for.
+ */
+export function fixedMatMul(a: Tensor, m: Tensor, mT: Tensor): Tensor {
+  const product = tf.customGrad(((a0: Tensor) => ({
+    value: tf.matMul(a0 as tf.Tensor2D, m as tf.Tensor2D),
+    gradFunc: (dy: Tensor) => [fixedMatMul(dy, mT, m)],
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return product(a);
+}
+
+/** net's layers from `from` on, applied to that layer's input, with `product` for input·weight. */
+export function applyLayers(net: Mlp, input: Tensor, from = 0, product = (a: Tensor, w: tf.Variable) => tf.matMul(a as tf.Tensor2D, w)): Tensor {
+  let h = input;
+  for (let l = from; l < net.weights.length; l++) {
+    h = tf.add(product(h, net.weights[l]), net.biases[l]);
+    if (l + 1 < net.weights.length) h = activate(h, net.config.activation);
+  }
+  return h;
+}
 
 export class BinaryVaeModel {
   readonly name: VaeModelName;
@@ -65,6 +94,8 @@ export class BinaryVaeModel {
   /** Logits of the prior on the top layer, learned, starting at 0. */
   readonly prior: tf.Variable;
   readonly dataMean: Tensor;
+  /** Transposes of the weight matrices while the weights are held fixed (withFixedWeights), made on first use. */
+  private fixed?: Map<tf.Variable, Tensor>;
 
   constructor(options: VaeModelOptions) {
     const id = counter++;
@@ -112,6 +143,35 @@ export class BinaryVaeModel {
     return out;
   }
 
+  /**
+   * Run `fn` with the weights held constant: the encoder's and decoder's
+   * products then go through fixedMatMul, so no gradient reaches the model's
+   * weights inside `fn` (take the model's own gradients outside it).
+   */
+  withFixedWeights<T>(fn: () => T): T {
+    if (this.fixed) return fn();
+    const fixed = new Map<tf.Variable, Tensor>();
+    this.fixed = fixed;
+    try {
+      return fn();
+    } finally {
+      this.fixed = undefined;
+      tf.dispose([...fixed.values()]);
+    }
+  }
+
+  /** net applied to x; through fixedMatMul inside withFixedWeights. */
+  private applyNet(net: Mlp, x: Tensor): Tensor {
+    const fixed = this.fixed;
+    if (!fixed) return net.apply(x);
+    return applyLayers(net, x, 0, (a, w) => {
+      let wT = fixed.get(w);
+      // Kept: it may be first needed inside a gradient's own scope, and serves the whole step.
+      if (!wT) fixed.set(w, (wT = tf.keep(tf.transpose(w))));
+      return fixedMatMul(a, w, wT);
+    });
+  }
+
   /** Centred encoder input of layer 0. */
   centre(x: Tensor): Tensor {
     return tf.sub(x, this.dataMean);
@@ -120,7 +180,7 @@ export class BinaryVaeModel {
   /** q's logits for layer l from the previous layer's value (x for l = 0, else b_{l−1}, hard or relaxed). */
   encoderLogits(l: number, previous: Tensor): Tensor {
     const input = l === 0 ? this.centre(previous) : tf.sub(tf.mul(2, previous), 1);
-    return this.encoder[l].apply(input);
+    return this.applyNet(this.encoder[l], input);
   }
 
   /** Hard pass through q with uniforms u (one [batch, latents] tensor per layer). */
@@ -139,14 +199,20 @@ export class BinaryVaeModel {
     return pass;
   }
 
+  /** log p(s_{l−1} | s_l) per sample, s_{−1} = x (decoder l); samples may be relaxed values in [0, 1]. */
+  private decoderTerm(l: number, x: Tensor, samples: Tensor[]): Tensor {
+    const logits = this.applyNet(this.decoder[l], tf.sub(tf.mul(2, samples[l]), 1));
+    return tf.sum(safe.bernoulliLogProb(logits, l === 0 ? x : samples[l - 1]), -1);
+  }
+
+  /** log p(s_{L−1}) per sample under the learned prior. */
+  private priorTerm(samples: Tensor[]): Tensor {
+    return tf.sum(safe.bernoulliLogProb(this.prior, samples[this.layers - 1]), -1);
+  }
+
   /** log p(x, b_1..b_L) per sample; samples may be relaxed values in [0, 1]. */
   logJoint(x: Tensor, samples: Tensor[]): Tensor {
-    let total = tf.sum(safe.bernoulliLogProb(this.decoder[0].apply(tf.sub(tf.mul(2, samples[0]), 1)), x), -1);
-    for (let l = 1; l < this.layers; l++) {
-      const logits = this.decoder[l].apply(tf.sub(tf.mul(2, samples[l]), 1));
-      total = tf.add(total, tf.sum(safe.bernoulliLogProb(logits, samples[l - 1]), -1));
-    }
-    return tf.add(total, tf.sum(safe.bernoulliLogProb(this.prior, samples[this.layers - 1]), -1));
+    return tf.addN([...samples.map((_, l) => this.decoderTerm(l, x, samples)), this.priorTerm(samples)]);
   }
 
   /** log q(b_1..b_L | x) per sample from the logits of each layer. */
@@ -154,9 +220,27 @@ export class BinaryVaeModel {
     return samples.map((s, l) => tf.sum(safe.bernoulliLogProb(logits[l], s), -1)).reduce((a, b) => tf.add(a, b));
   }
 
+  /**
+   * f's terms per layer l ≥ `from`, per sample: log p(s_{l−1} | s_l) − log q(s_l | ·).
+   * f is their sum plus the prior's term; layer l's term involves only s_{l−1}, s_l and q's logits of layer l.
+   */
+  layerTerms(x: Tensor, samples: Tensor[], logits: Tensor[], from = 0): Tensor[] {
+    const out: Tensor[] = [];
+    for (let l = from; l < this.layers; l++) {
+      out.push(tf.sub(this.decoderTerm(l, x, samples), tf.sum(safe.bernoulliLogProb(logits[l], samples[l]), -1)));
+    }
+    return out;
+  }
+
   /** f(b) = log p(x, b) − log q(b | x), per sample. */
   reward(x: Tensor, samples: Tensor[], logits: Tensor[]): Tensor {
-    return tf.sub(this.logJoint(x, samples), this.logQ(samples, logits));
+    return tf.addN([...this.layerTerms(x, samples, logits), this.priorTerm(samples)]);
+  }
+
+  /** f at a hard pass's sample, per sample; keeps the per-layer terms in `pass.terms` for relaxedReward. */
+  passReward(x: Tensor, pass: HardPass): Tensor {
+    pass.terms = this.layerTerms(x, pass.b, pass.logits);
+    return tf.addN([...pass.terms, this.priorTerm(pass.b)]);
   }
 
   /**
@@ -170,16 +254,19 @@ export class BinaryVaeModel {
     const reps = (soft.shape[0] ?? 1) / (x.shape[0] ?? 1);
     // concat, not tile: wasm's Tile kernel is ~100× slower than Concat here.
     const tile = (t: Tensor) => (reps === 1 ? t : tf.concat(new Array<Tensor>(reps).fill(t), 0));
-    const xs = tile(x);
-    const samples = pass.b.slice(0, layer).map(tile);
-    const logits = pass.logits.slice(0, layer + 1).map(tile);
+    // The terms of the layers below `layer` see only hard values: the hard pass's, when it kept them.
+    const known = pass.terms ? layer : 0;
+    const samples = pass.b.slice(0, layer).map((b, l) => (l >= known - 1 ? tile(b) : b));
+    const logits = pass.logits.slice(0, layer + 1).map((t, l) => (l >= known ? tile(t) : t));
     samples.push(soft);
     for (let l = layer + 1; l < this.layers; l++) {
       const lg = this.encoderLogits(l, samples[l - 1]);
       logits.push(lg);
       samples.push(bernoulli.relax(bernoulli.sample(lg, tile(u[l])), temperature));
     }
-    return this.reward(xs, samples, logits);
+    const terms = this.layerTerms(known === 0 ? tile(x) : x, samples, logits, known);
+    if (known > 0) terms.push(tile(tf.addN(pass.terms!.slice(0, known))));
+    return tf.addN([...terms, this.priorTerm(samples)]);
   }
 
   /** Mean over pixels of p(x | b) for the decoder's first layer (reconstructions). */

@@ -10,6 +10,7 @@ import { tf } from '../../src/tf/index.js';
 import { bernoulli } from '../../src/distributions/index.js';
 import type { RebarControlVariate, NeuralControlVariate } from '../../src/controlVariates/index.js';
 import type { BinaryVaeModel } from '../../envs/vae/binaryVae.js';
+import { SplitResidual } from './residual.js';
 
 type Tensor = tf.Tensor;
 
@@ -76,7 +77,7 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
   const pmt3 = tf.concat([priorMinusTheta, priorMinusTheta, priorMinusTheta], 0);
   const pmt2 = tf.concat([priorMinusTheta, priorMinusTheta], 0);
   const rowConst3 = tf.concat([rowConst, rowConst, rowConst], 0);
-  const neuralContext = neural ? tf.concat([context, context], 0) : undefined;
+  const residual = neural ? new SplitResidual(neural, () => context) : undefined;
   const zBoth = neural ? tf.concat([z, zt], 0) : undefined;
 
   let fbKept: Tensor | undefined;
@@ -112,7 +113,7 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
       // The residual is a small net: its inner derivative is left to autodiff.
       let cN: Tensor | undefined;
       const dN = tf.grad((zz: Tensor) => {
-        const out = neural.apply(zz, neuralContext);
+        const out = residual!.apply(zz);
         cN = tf.keep(out); // outlives tf.grad's scope; released below
         return tf.sum(out);
       })(zBoth!);

@@ -25,6 +25,7 @@ import { UserError } from '../../src/errors.js';
 import { BinaryVaeModel, evaluateBounds, repeatRows, VAE_MODELS, type HardPass, type VaeModelName } from '../../envs/vae/binaryVae.js';
 import { PIXELS, type BinaryMnist } from '../../envs/vae/mnist.js';
 import { fastLinearRelaxStep } from './fast.js';
+import { SplitResidual } from './residual.js';
 
 type Tensor = tf.Tensor;
 
@@ -125,6 +126,8 @@ interface Current {
   x: Tensor;
   pass: HardPass;
   u: Tensor[];
+  /** Per layer, the context of its control variate (see VaeTrainer.context). */
+  contexts: Tensor[];
 }
 
 function cvNamed(cv: ControlVariate | undefined, prefix: string): Record<string, tf.Variable> {
@@ -158,6 +161,8 @@ type AdamInternals = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
 export class VaeTrainer {
   readonly model: BinaryVaeModel;
   readonly cvs: (ControlVariate | undefined)[] = [];
+  /** What the estimators evaluate: cvs[l], with RELAX's residual in its split form (residual.ts); same variables. */
+  private readonly estimatorCvs: (ControlVariate | undefined)[] = [];
   readonly movingAverage?: MovingAverage;
   /** MuProp: per layer, a moving average of the residual f(b) − c(b), the constant part of its baseline. */
   readonly residualAverages?: MovingAverage[];
@@ -232,6 +237,8 @@ export class VaeTrainer {
         });
       }
       this.cvs.push(cv);
+      const split = (p: ControlVariate) => (p instanceof NeuralControlVariate ? new SplitResidual(p, () => this.current!.contexts[l]) : p);
+      this.estimatorCvs.push(cv instanceof SumControlVariate ? new SumControlVariate(cv.parts.map(split)) : cv);
     }
     this.fastPath =
       config.fast !== false &&
@@ -298,18 +305,18 @@ export class VaeTrainer {
     return parts.length === 1 ? parts[0] : tf.concat(parts, 1);
   }
 
-  private estimatorInput(l: number, x: Tensor, pass: HardPass, u: Tensor[], v: Tensor[], fb: Tensor): EstimatorInput {
+  private estimatorInput(l: number, pass: HardPass, u: Tensor[], v: Tensor[], fb: Tensor, context: Tensor): EstimatorInput {
     return {
       dist: bernoulli,
       theta: pass.logits[l],
       u: u[l],
       v: v[l],
       fb,
-      cv: this.cvs[l],
+      cv: this.estimatorCvs[l],
       baseline: this.residualAverages ? this.residualAverages[l].value : this.movingAverage?.value,
       relaxedF: this.relaxedF[l],
       temperature: this.config.temperature,
-      context: this.context(l, x, pass),
+      context,
     };
   }
 
@@ -333,6 +340,33 @@ export class VaeTrainer {
       total = tf.add(total, tf.sum(tf.mul(gradients[l], logits)));
     }
     return tf.div(total, B);
+  }
+
+  /** The hard pass and f(b) on x, made the current one (which the relaxed objectives and the split residual read). */
+  private hardPass(x: Tensor, u: Tensor[]): { pass: HardPass; fb: Tensor; contexts: Tensor[] } {
+    const pass = this.model.forward(x, u);
+    const fb = this.model.passReward(x, pass);
+    const contexts = pass.b.map((_, l) => this.context(l, x, pass));
+    this.current = { x, pass, u, contexts };
+    return { pass, fb, contexts };
+  }
+
+  /** The hard pass, f(b), and each layer's ĝ (pushed to `gradients`), its control variate trained on the way. */
+  private estimate(x: Tensor, u: Tensor[], v: Tensor[], gradients: Tensor[], residualMeans: Tensor[]): { pass: HardPass; fb: Tensor } {
+    const { pass, fb, contexts } = this.hardPass(x, u);
+    for (let l = 0; l < this.model.layers; l++) {
+      const input = this.estimatorInput(l, pass, u, v, fb, contexts[l]);
+      const estimator: Estimator = this.residualAverages
+        ? (i) => {
+            const { gradient, residual } = mupropTerms(i);
+            residualMeans.push(tf.keep(tf.mean(residual)));
+            return { gradient };
+          }
+        : this.estimator;
+      gradients.push(estimateAndTrain(estimator, input, { optimizer: this.cvOpts[l], objective: { kind: 'theta' } }).gradient);
+    }
+    this.current = undefined;
+    return { pass, fb };
   }
 
   /** One training step; returns the batch mean of f(b). */
@@ -365,21 +399,8 @@ export class VaeTrainer {
         return tf.mean(out.fb);
       }
       const { u, v } = this.noise(B);
-      const pass = this.model.forward(x, u);
-      const fb = this.model.reward(x, pass.b, pass.logits);
-      this.current = { x, pass, u };
-      for (let l = 0; l < this.model.layers; l++) {
-        const input = this.estimatorInput(l, x, pass, u, v, fb);
-        const estimator: Estimator = this.residualAverages
-          ? (i) => {
-              const { gradient, residual } = mupropTerms(i);
-              residualMeans.push(tf.keep(tf.mean(residual)));
-              return { gradient };
-            }
-          : this.estimator;
-        gradients.push(estimateAndTrain(estimator, input, { optimizer: this.cvOpts[l], objective: { kind: 'theta' } }).gradient);
-      }
-      this.current = undefined;
+      // The estimators hold the model constant (BinaryVaeModel.withFixedWeights); its own gradients come after.
+      const { pass, fb } = this.model.withFixedWeights(() => this.estimate(x, u, v, gradients, residualMeans));
       // Decoder and prior ascend f(b) directly; the encoder ascends its estimator's ĝ.
       const { grads } = tf.variableGrads(
         () =>
@@ -449,11 +470,12 @@ export class VaeTrainer {
       const L = this.model.latents;
       const u = Array.from({ length: this.model.layers }, () => tf.tensor2d(rng.uniforms(draws * B * L), [draws * B, L]));
       const v = Array.from({ length: this.model.layers }, () => tf.tensor2d(rng.uniforms(draws * B * L), [draws * B, L]));
-      const pass = this.model.forward(x, u);
-      const fb = this.model.reward(x, pass.b, pass.logits);
-      this.current = { x, pass, u };
-      const ghat = pass.logits.map((_, l) => this.estimator(this.estimatorInput(l, x, pass, u, v, fb)).gradient);
-      this.current = undefined;
+      const { pass, ghat } = this.model.withFixedWeights(() => {
+        const { pass, fb, contexts } = this.hardPass(x, u);
+        const ghat = pass.logits.map((_, l) => this.estimator(this.estimatorInput(l, pass, u, v, fb, contexts[l])).gradient);
+        this.current = undefined;
+        return { pass, ghat };
+      });
       const accumulate = (offset: number, perDraw: Tensor) => {
         // perDraw: [draws, ...] gradients of one variable.
         const s1 = tf.sum(perDraw, 0).dataSync();
