@@ -16,7 +16,7 @@ import { Policy, actionKind } from './policy.js';
 import { ActionCritic, ValueFunction, WithValue, relaxCritic } from './critics.js';
 import { collect, type Rollout } from './rollout.js';
 import { discountedReturns, gae } from './returns.js';
-import type { AgentConfig } from './config.js';
+import { checkAgentKind, type AgentConfig } from './config.js';
 
 export interface EpisodeStats {
   episode: number;
@@ -94,6 +94,7 @@ export class PolicyGradientAgent {
     const init = stream(config.seed, 'init');
     this.rngs = { act: stream(config.seed, 'act'), update: stream(config.seed, 'update') };
     // Check compatibility before any variable exists, so a refused agent leaks nothing.
+    checkAgentKind(config.kind);
     const continuous = actionKind(actionSpace) === 'gaussian';
     if (config.kind === 'relax' && continuous) throw new UserError("the 'relax' agent needs discrete actions (Discrete or MultiBinary); use 'lax'");
     if (config.kind === 'lax' && !continuous) throw new UserError("the 'lax' agent needs continuous actions (Box); use 'relax'");

@@ -2,8 +2,7 @@
 import type { Env, Space } from '../envs/index.js';
 import { Box } from '../envs/index.js';
 import { PolicyGradientAgent } from './agent.js';
-import { agentConfig, type AgentConfig, type AgentKind } from './config.js';
-import { UserError } from '../src/errors.js';
+import { agentConfig, checkAgentKind, type AgentConfig, type AgentKind } from './config.js';
 
 type Options = Partial<Omit<AgentConfig, 'kind'>>;
 
@@ -42,7 +41,7 @@ export const AGENTS = ['reinforce', 'a2c', 'relax', 'lax'] as const;
 /** An agent of the given kind for an environment's spaces. */
 export function createAgent(kind: string, env: Env<any, any>, options: Options = {}): PolicyGradientAgent {
   const classes: Record<AgentKind, typeof ReinforceAgent> = { reinforce: ReinforceAgent, a2c: A2CAgent, relax: RelaxAgent, lax: LaxAgent };
-  const Agent = classes[kind as AgentKind];
-  if (!Agent) throw new UserError(`unknown agent '${kind}' (choose from ${AGENTS.join(', ')})`);
+  checkAgentKind(kind);
+  const Agent = classes[kind];
   return new Agent(env.observationSpace, env.actionSpace, options);
 }

@@ -251,6 +251,21 @@ export class BinaryVaeModel {
    * (a whole multiple: they are tiled, e.g. for [z; z̃] stacked).
    */
   relaxedReward(layer: number, soft: Tensor, x: Tensor, pass: HardPass, u: Tensor[], temperature: Tensor | number): Tensor {
+    return this.rewardWith(layer, soft, x, pass, u, (z) => bernoulli.relax(z, temperature));
+  }
+
+  /**
+   * f with layer `layer` set to another hard sample `b` and the layers after
+   * it re-sampled hard with their own uniforms: the second point ARM and
+   * DisARM evaluate. Earlier layers keep the hard pass's values.
+   */
+  hardReward(layer: number, b: Tensor, x: Tensor, pass: HardPass, u: Tensor[]): Tensor {
+    return this.rewardWith(layer, b, x, pass, u, (z) => bernoulli.hard(z));
+  }
+
+  /** f with layer `layer` at `value` and each later layer at later(its z from its uniforms). */
+  private rewardWith(layer: number, value: Tensor, x: Tensor, pass: HardPass, u: Tensor[], later: (z: Tensor) => Tensor): Tensor {
+    const soft = value;
     const reps = (soft.shape[0] ?? 1) / (x.shape[0] ?? 1);
     // concat, not tile: wasm's Tile kernel is ~100× slower than Concat here.
     const tile = (t: Tensor) => (reps === 1 ? t : tf.concat(new Array<Tensor>(reps).fill(t), 0));
@@ -262,7 +277,7 @@ export class BinaryVaeModel {
     for (let l = layer + 1; l < this.layers; l++) {
       const lg = this.encoderLogits(l, samples[l - 1]);
       logits.push(lg);
-      samples.push(bernoulli.relax(bernoulli.sample(lg, tile(u[l])), temperature));
+      samples.push(later(bernoulli.sample(lg, tile(u[l]))));
     }
     const terms = this.layerTerms(known === 0 ? tile(x) : x, samples, logits, known);
     if (known > 0) terms.push(tile(tf.addN(pass.terms!.slice(0, known))));

@@ -54,6 +54,7 @@ export function toyEstimator(name: string, problem: ToyProblem, options: ToyEsti
         u,
         v,
         fb: fb ?? p.f(p.dist.hard(p.dist.sample(theta, u))),
+        f: (b) => p.f(b),
         cv,
         baseline: baseline?.value,
         relaxedF: p.relaxedF,

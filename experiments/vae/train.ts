@@ -32,9 +32,10 @@ type Tensor = tf.Tensor;
 /**
  * Estimators compared on the VAE; 'relax' is the paper's VAE choice (REBAR's
  * relaxation plus a neural residual); 'muprop' expands f around the
- * mean-field point of each layer and subtracts NVIL's learned baseline.
+ * mean-field point of each layer and subtracts NVIL's learned baseline;
+ * 'arm' and 'disarm' evaluate f at an antithetic second sample.
  */
-export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'muprop', 'concrete', 'rebar', 'relax'] as const;
+export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'muprop', 'arm', 'disarm', 'concrete', 'rebar', 'relax'] as const;
 export type VaeEstimatorName = (typeof VAE_ESTIMATORS)[number];
 
 export function checkVaeEstimator(name: string): VaeEstimatorName {
@@ -315,6 +316,11 @@ export class VaeTrainer {
       cv: this.estimatorCvs[l],
       baseline: this.residualAverages ? this.residualAverages[l].value : this.movingAverage?.value,
       relaxedF: this.relaxedF[l],
+      // ARM / DisARM: f at another hard sample of this layer, given the current pass.
+      f: (b) => {
+        const c = this.current!;
+        return this.model.hardReward(l, b, c.x, c.pass, c.u);
+      },
       temperature: this.config.temperature,
       context,
     };

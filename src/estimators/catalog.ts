@@ -8,6 +8,7 @@ import { relax } from './relax.js';
 import { discreteLax } from './lax.js';
 import { concrete, straightThrough } from './concrete.js';
 import { muprop } from './muprop.js';
+import { arm, disarm } from './arm.js';
 
 export type ControlVariateKind = 'none' | 'moving-average' | 'baseline' | 'rebar' | 'neural' | 'rebar+neural';
 
@@ -30,6 +31,8 @@ const setups: EstimatorSetup[] = [
   { name: 'relax', description: 'RELAX with a neural control variate on the relaxed sample', estimator: relax, controlVariate: 'neural', biased: false },
   { name: 'relax-rebar', description: "RELAX with REBAR's relaxation plus a neural residual", estimator: relax, controlVariate: 'rebar+neural', biased: false },
   { name: 'lax', description: 'discrete LAX with a neural control variate', estimator: discreteLax, controlVariate: 'neural', biased: false },
+  { name: 'arm', description: 'ARM: f at the sample and its antithetic partner, weighted by u − ½ (Bernoulli only)', estimator: arm, controlVariate: 'none', biased: false },
+  { name: 'disarm', description: 'DisARM: ARM with u integrated out given both samples; lower variance (Bernoulli only)', estimator: disarm, controlVariate: 'none', biased: false },
 ];
 
 export const ESTIMATORS: Readonly<Record<string, EstimatorSetup>> = Object.fromEntries(setups.map((s) => [s.name, s]));

@@ -12,7 +12,7 @@
 // later layers evaluated deterministically from their means). μ(θ) is the
 // relaxation at temperature 1 (σ(θ), or softmax(θ) for one-hot categoricals),
 // which is exactly E[b].
-import { tf } from '../tf/index.js';
+import { tf, safe } from '../tf/index.js';
 import { UserError } from '../errors.js';
 import { perSample, type Estimator, type EstimatorInput } from './types.js';
 
@@ -37,11 +37,15 @@ export function mupropTerms(input: EstimatorInput): MupropTerms {
   // The expansion point, a constant: nothing below differentiates through it.
   const meanPoint = dist.relax(theta, 1);
   let fMean: tf.Tensor | undefined;
-  const dfMean = tf.grad((m: tf.Tensor) => {
-    const f = tf.reshape(relaxedF(m, context), fb.shape);
-    fMean = tf.keep(f);
-    return tf.sum(f);
-  })(meanPoint);
+  // f'(μ̄) is a constant too: under an outer tape (training the baseline by
+  // ∂φ Σ ĝ²) the θ-derivative below would otherwise run through μ̄ into it.
+  const dfMean = safe.stopGradient(
+    tf.grad((m: tf.Tensor) => {
+      const f = tf.reshape(relaxedF(m, context), fb.shape);
+      fMean = tf.keep(f);
+      return tf.sum(f);
+    })(meanPoint),
+  );
   const taylor = tf.add(fMean!, perRow(tf.mul(dfMean, tf.sub(b, meanPoint))));
   fMean!.dispose();
   const residual = tf.sub(fb, taylor);

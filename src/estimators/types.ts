@@ -30,6 +30,12 @@ export interface EstimatorInput {
   temperature?: number;
   /** Passed to the control variate and the relaxed objective (e.g. the observation x or state s). */
   context?: Tensor;
+  /**
+   * The black box f itself at another hard sample b of this θ (per sample, shape
+   * [batch]): ARM and DisARM need f at an antithetic second sample. For a
+   * multi-layer model the caller evaluates the later layers with its own noise.
+   */
+  f?: (b: Tensor) => Tensor;
 }
 
 export interface EstimatorOutput {

@@ -54,3 +54,17 @@ export function pickLast(x: Tensor, indices: tf.Tensor1D | tf.Tensor, depth = x.
 export function matMul(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
   return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
 }
+
+/**
+ * x's value as a constant. tfjs has no stop_gradient, and it matters: inside
+ * an outer tape (e.g. ∂φ Σ ĝ²), an inner tf.grad with respect to θ also
+ * differentiates through every tensor computed earlier from θ on that tape,
+ * where outside a tape the same call treats them as constants.
+ */
+export function stopGradient<T extends Tensor>(x: T): T {
+  const constant = tf.customGrad(((a: Tensor) => ({
+    value: tf.clone(a),
+    gradFunc: (dy: Tensor) => [tf.zerosLike(dy)],
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return constant(x) as T;
+}

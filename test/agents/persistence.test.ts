@@ -70,6 +70,7 @@ describe('bad input', () => {
   it('unknown agent, incompatible action space, missing and corrupt checkpoints are one-line user errors', async () => {
     const cartpole = make('CartPole-v0');
     expect(() => createAgent('ppo', cartpole)).toThrow(/unknown agent 'ppo'/);
+    expect(() => createAgent('disarm', cartpole)).toThrow(/'disarm' cannot train an agent/);
     expect(() => createAgent('lax', cartpole)).toThrow(UserError);
     expect(() => createAgent('relax', make('Pendulum-v1'))).toThrow(/needs discrete actions/);
     await expect(loadAgent(tmp())).rejects.toThrow(/agent.json is missing/);

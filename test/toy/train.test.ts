@@ -21,7 +21,7 @@ describe('toy training', () => {
 
   it('the tensor count is flat over a run (no per-step leaks)', () => {
     const problem = toyProblem({ problem: 'toy', target: 0.499 });
-    for (const name of ['reinforce', 'reinforce-baseline', 'rebar', 'relax', 'lax']) {
+    for (const name of ['reinforce', 'reinforce-baseline', 'rebar', 'relax', 'lax', 'arm', 'disarm']) {
       trainToy(problem, name, 1, { ...quick, steps: 20 }); // warm-up: kernels, caches
       const before = tf.memory().numTensors;
       trainToy(problem, name, 1, { ...quick, steps: 300 });
