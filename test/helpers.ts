@@ -1,4 +1,23 @@
-// Small statistics helpers for the Monte Carlo tests.
+// Small statistics helpers for the Monte Carlo tests, and temporary folders.
+import { afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const tempDirs: string[] = [];
+// Each test file gets its own copy of this module, so this removes the
+// folders made by that file once all its tests have run.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the OS temp dir, deleted after the test file's tests. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 export function meanOf(xs: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];

@@ -2,12 +2,10 @@
 // more than twice the target KL, rises when they move it less than half, stays
 // fixed with no target, and survives save → load.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { make } from '../../envs/index.js';
 import { A2CAgent, LaxAgent, loadAgent } from '../../agents/index.js';
 import { getLearningRate } from '../../src/nn/index.js';
+import { tempDir } from '../helpers.js';
 
 describe('KL-adapted learning rate', () => {
   it('shrinks ÷1.5 per update above 2× the target, grows ×1.5 below ½ of it, is fixed without a target', async () => {
@@ -39,7 +37,7 @@ describe('KL-adapted learning rate', () => {
     await agent.learn(env, { episodes: 2 });
     const lr = getLearningRate(agent.policyOpt);
     expect(lr).toBeLessThan(agent.config.learningRate);
-    const dir = mkdtempSync(join(tmpdir(), 'relax-pg-agent-'));
+    const dir = tempDir('relax-pg-agent-');
     await agent.save(dir);
     const loaded = await loadAgent(dir);
     expect(getLearningRate(loaded.policyOpt)).toBe(lr);

@@ -1,15 +1,15 @@
 // Saving, loading, resuming and bad input for agents, from code and from the CLI.
 import { describe, it, expect } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../src/tf/index.js';
 import { UserError } from '../../src/errors.js';
 import { make } from '../../envs/index.js';
 import { RelaxAgent, A2CAgent, createAgent, loadAgent } from '../../agents/index.js';
+import { tempDir } from '../helpers.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'relax-pg-agent-'));
+const tmp = () => tempDir('relax-pg-agent-');
 const cli = join(import.meta.dirname, '../../dist/experiments/cli.js');
 
 describe('save and load', () => {

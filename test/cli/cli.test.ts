@@ -2,9 +2,9 @@
 // toy experiment with resume, and one clear line for every mistake.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers.js';
 
 const cli = join(import.meta.dirname, '../../dist/experiments/cli.js');
 
@@ -82,7 +82,7 @@ describe('relax-pg CLI', () => {
   });
 
   it('experiment toy writes config, metrics, summary, report and plots, and resumes', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'relax-pg-toy-')), 'run');
+    const out = join(tempDir('relax-pg-toy-'), 'run');
     const args = ['experiment', 'toy', '--steps', '60', '--seeds', '2', '--estimators', 'reinforce,relax', '--variance-every', '20', '--variance-samples', '200', '--out', out];
     const r = run(args);
     expect(r.code, r.stderr).toBe(0);

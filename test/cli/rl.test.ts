@@ -2,9 +2,9 @@
 // their summary, report and plots; render writes frames; mistakes are one line.
 import { describe, it, expect } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers.js';
 
 const cli = join(import.meta.dirname, '../../dist/experiments/cli.js');
 const run = (args: string[]) => {
@@ -12,7 +12,7 @@ const run = (args: string[]) => {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, RELAX_PG_BACKEND: 'wasm' }, timeout: 240_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-const tmp = () => mkdtempSync(join(tmpdir(), 'relax-pg-rl-'));
+const tmp = () => tempDir('relax-pg-rl-');
 
 describe('RL commands', () => {
   it('compare writes summary.json in the documented shape, report.md and both plots', () => {

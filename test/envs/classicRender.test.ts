@@ -1,9 +1,8 @@
 // Rendering of the classic-control envs: frame sizes, content, determinism, text mode, recording.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AcrobotEnv } from '../../envs/classic/acrobot.js';
 import { CartPoleEnv } from '../../envs/classic/cartpole.js';
 import { MountainCarContinuousEnv } from '../../envs/classic/continuousMountainCar.js';
@@ -15,6 +14,7 @@ import { make } from '../../envs/core/registry.js';
 import { Canvas } from '../../envs/render/canvas.js';
 import { encodeGif, recordEpisode, writeGif, writePngStrip } from '../../envs/render/record.js';
 import { UserError } from '../../src/errors.js';
+import { tempDir } from '../helpers.js';
 
 type Maker = (mode?: 'ansi' | 'rgb_array') => Env<Float32Array, any> & { state: unknown };
 const ENVS: [string, Maker, number, number, number[], unknown][] = [
@@ -156,8 +156,7 @@ describe('Canvas', () => {
 });
 
 describe('recording', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'relax-pg-render-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('relax-pg-render-');
 
   it('recordEpisode gives the reset frame plus one per step, until the end of the episode', () => {
     const env = new CartPoleEnv({ renderMode: 'rgb_array' });

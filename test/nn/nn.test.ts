@@ -1,12 +1,12 @@
 // Networks, initialisers, optimisers and the TensorFlow.js weights format.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../src/tf/index.js';
 import { Rng } from '../../src/random/index.js';
 import { Mlp, orthogonal, makeOptimizer, saveWeights, loadWeights, assignWeights } from '../../src/nn/index.js';
 import { UserError } from '../../src/errors.js';
+import { tempDir } from '../helpers.js';
 
 describe('nn', () => {
   it('orthogonal initialisation gives orthonormal rows (fanIn ≤ fanOut) or columns', () => {
@@ -50,7 +50,7 @@ describe('nn', () => {
   });
 
   it('weights round-trip through the TensorFlow.js format and tf.io.decodeWeights', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relax-pg-weights-'));
+    const dir = tempDir('relax-pg-weights-');
     const net = new Mlp({ sizes: [4, 6, 2], activation: 'relu' }, new Rng(3));
     const manifest = await saveWeights(dir, net.namedVariables('policy/'));
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));

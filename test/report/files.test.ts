@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeFileAtomic, writeJsonAtomic } from '../../src/report/files.js';
 import { UserError } from '../../src/errors.js';
+import { tempDir } from '../helpers.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'relax-pg-files-'));
+const tmp = () => tempDir('relax-pg-files-');
 
 function userError(fn: () => unknown): UserError {
   try {

@@ -1,13 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { writeImageGrid } from '../../src/report/image.js';
+import { tempDir } from '../helpers.js';
 
 describe('writeImageGrid', () => {
   it('lays images out in a grid with the expected size and values', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'relax-pg-img-')), 'sub', 'grid.png');
+    const path = join(tempDir('relax-pg-img-'), 'sub', 'grid.png');
     const black = new Float32Array(4 * 3); // 4 wide, 3 high
     const white = new Float32Array(4 * 3).fill(1);
     const ramp = Float32Array.from({ length: 12 }, (_, i) => (i === 0 ? Number.NaN : i === 1 ? 2 : i === 2 ? -1 : 0.5));
@@ -28,7 +28,7 @@ describe('writeImageGrid', () => {
   });
 
   it('rejects images of the wrong size', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'relax-pg-img-')), 'grid.png');
+    const path = join(tempDir('relax-pg-img-'), 'grid.png');
     expect(() => writeImageGrid(path, [new Float32Array(5)], { width: 2, height: 2, columns: 1 })).toThrow(/expected 2×2/);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/report/logger.js';
+import { tempDir } from '../helpers.js';
 
 function capture(): { stream: Writable; lines: () => string[] } {
   let text = '';
@@ -31,7 +31,7 @@ describe('createLogger', () => {
   });
 
   it('writes JSON lines with timestamp, level, message and fields, complete after close', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'relax-pg-log-')), 'logs', 'run.log');
+    const file = join(tempDir('relax-pg-log-'), 'logs', 'run.log');
     const log = createLogger({ file, console: false, level: 'debug' });
     for (let i = 0; i < 500; i++) log.debug('tick', { i });
     log.child({ seed: 3 }).info('child line', { ok: true });
@@ -51,7 +51,7 @@ describe('createLogger', () => {
   });
 
   it('file and console can have different levels', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'relax-pg-log-')), 'run.log');
+    const file = join(tempDir('relax-pg-log-'), 'run.log');
     const out = capture();
     const log = createLogger({ file, stream: out.stream, level: 'warn', fileLevel: 'debug' });
     log.info('only in the file');

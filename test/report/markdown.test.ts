@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MarkdownReport, formatNumber } from '../../src/report/markdown.js';
+import { tempDir } from '../helpers.js';
 
 describe('formatNumber', () => {
   it('rounds to significant digits, keeps integers whole', () => {
@@ -62,7 +62,7 @@ describe('MarkdownReport', () => {
   });
 
   it('writes atomically', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relax-pg-md-'));
+    const dir = tempDir('relax-pg-md-');
     const path = new MarkdownReport().heading('Hi').write(join(dir, 'report.md'));
     expect(readFileSync(path, 'utf8')).toBe('# Hi\n');
     expect(readdirSync(dir)).toEqual(['report.md']);

@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetricsWriter, readMetrics } from '../../src/report/metrics.js';
 import { UserError } from '../../src/errors.js';
+import { tempDir } from '../helpers.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'relax-pg-metrics-'));
+const tmp = () => tempDir('relax-pg-metrics-');
 
 describe('MetricsWriter / readMetrics', () => {
   it('round-trips records, one JSON object per line, including non-finite numbers', () => {

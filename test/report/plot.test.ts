@@ -1,12 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { lineChart, savePlot, svgToPng } from '../../src/report/plot.js';
 import { fontFamily, plotFont, resolvePlotFont, textMeasure } from '../../src/report/fonts.js';
+import { tempDir } from '../helpers.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'relax-pg-plot-'));
+const tmp = () => tempDir('relax-pg-plot-');
 
 function decode(bytes: Uint8Array): PNG {
   return PNG.sync.read(Buffer.from(bytes));

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { versions, writeRunInfo } from '../../src/report/runInfo.js';
 import { readJson } from '../../src/report/files.js';
+import { tempDir } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 const ownPkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,7 +20,7 @@ describe('runInfo', () => {
   });
 
   it('writeRunInfo writes config.json with config, versions, command and start time', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'relax-pg-run-')), 'results');
+    const dir = join(tempDir('relax-pg-run-'), 'results');
     const info = writeRunInfo(dir, { lr: 0.01, estimator: 'relax' }, { seed: 7 });
     const back = readJson<Record<string, any>>(join(dir, 'config.json'));
     expect(back).toEqual(JSON.parse(JSON.stringify(info)));

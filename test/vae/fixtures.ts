@@ -1,9 +1,9 @@
 // Small fake MNIST sets for the VAE tests: IDX files on disk and in-memory splits.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../src/random/index.js';
 import type { Mnist, MnistSplit } from '../../envs/vae/mnist.js';
+import { tempDir } from '../helpers.js';
 
 export function idxImages(count: number, rng: Rng, rows = 28, cols = 28, magic = 0x803): Uint8Array {
   const out = new Uint8Array(16 + count * rows * cols);
@@ -27,7 +27,7 @@ export function idxLabels(count: number, rng: Rng, magic = 0x801): Uint8Array {
 
 /** A folder with the four IDX files (12 training and 6 test images by default). */
 export function fakeMnistDir(train = 12, test = 6): string {
-  const dir = mkdtempSync(join(tmpdir(), 'relax-pg-mnist-'));
+  const dir = tempDir('relax-pg-mnist-');
   const rng = new Rng('fake-mnist');
   writeFileSync(join(dir, 'train-images-idx3-ubyte'), idxImages(train, rng));
   writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxLabels(train, rng));

@@ -1,8 +1,7 @@
 // Training: −ELBO goes down, checkpoints resume the same curve, no tensors
 // leak, the experiment writes its files, and the command rejects bad input.
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { tf } from '../../src/tf/index.js';
@@ -13,6 +12,7 @@ import { VaeTrainer, checkVaeEstimator, type VaeTrainConfig } from '../../experi
 import { VAE_DEFAULTS, runVaeExperiment } from '../../experiments/vae/run.js';
 import { registerVaeCommand } from '../../experiments/vae/cli.js';
 import { fakeMnist } from './fixtures.js';
+import { tempDir } from '../helpers.js';
 
 const data = new BinaryMnist(fakeMnist(200, 40, 40), 'fixed', 1);
 const small = (over: Partial<VaeTrainConfig> = {}): VaeTrainConfig => ({
@@ -44,7 +44,7 @@ describe('VAE training', () => {
     ['muprop', 'linear2'],
   ] as const) {
     it(`checkpoint → resume continues identically (${estimator}, ${model})`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'relax-pg-vae-ckpt-'));
+      const dir = tempDir('relax-pg-vae-ckpt-');
       const config = small({ model, varianceEvery: 0 });
       const a = new VaeTrainer(config, data, estimator, 2);
       for (let i = 0; i < 3; i++) a.step();
@@ -106,7 +106,7 @@ describe('VAE training', () => {
   });
 
   it('the experiment writes summary, report, plots, images and resumes finished runs', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'relax-pg-vae-exp-'));
+    const out = tempDir('relax-pg-vae-exp-');
     const logger = createLogger({ console: false });
     const config = {
       ...VAE_DEFAULTS,
@@ -140,7 +140,7 @@ describe('VAE training', () => {
     expect(track.logSteps.slice(0, 4)).toEqual([5, 10, 15, 20]);
     expect(longer.estimators.rebar.trainElbo[0]).not.toEqual(summary.estimators.rebar.trainElbo[0]);
     // ... on the same curve as a run of that length done in one go.
-    const straight = mkdtempSync(join(tmpdir(), 'relax-pg-vae-exp-'));
+    const straight = tempDir('relax-pg-vae-exp-');
     await runVaeExperiment({ ...config, estimators: ['rebar'], steps: 25 }, straight, { logger, source: fakeMnist(200, 40, 40) });
     const one = JSON.parse(readFileSync(join(straight, 'runs/rebar-seed1/result.json'), 'utf8'));
     expect(track.trainElbo).toEqual(one.trainElbo);
