@@ -2,7 +2,7 @@
 // the linear one-layer model, REBAR and RELAX also on the two-layer and the
 // nonlinear models (the generic step): encoder estimate, control-variate
 // update, model update. Against the issue's PyTorch 1.13 one-thread
-// references for linear1 (none for nvil, muprop or concrete).
+// references for linear1 (which exist for reinforce-baseline, rebar and relax only).
 import { tf, currentBackend } from '../src/tf/index.js';
 import { BinaryMnist, mnist } from '../envs/vae/mnist.js';
 import { VaeTrainer, VAE_ESTIMATORS } from '../experiments/vae/train.js';
@@ -41,7 +41,7 @@ export async function benchVae(options: { steps?: number; warmup?: number } = {}
       'linear1 784–200, linear2 784–200–200, nonlinear 784–(200 tanh)²–200. PyTorch: 1.13, OpenBLAS, one thread, same',
       'computation, linear1 only (from the issue). rebar and relax on linear1 take the hand-written step',
       '(experiments/vae/fast.ts); everything else the generic autodiff step (muprop: one more decoder pass and',
-      'its gradient, for f and f′ at the mean, plus its learned baseline). What limits it on wasm: the model',
+      'its gradient, for f and f′ at the mean, plus its learned baseline; arm and disarm: one more hard pass). What limits it on wasm: the model',
       "update alone (tfjs Adam, ~15 elementwise kernels on each of two 784×200 matrices) costs several ms, transcendental",
       'kernels (exp, log, softplus) run at ~10–30 ns an element, an elementwise op on a fresh 784×200 tensor costs',
       '~0.5–1 ms, and matMul packs its second operand on every call unless it is the very tensor it packed before',
