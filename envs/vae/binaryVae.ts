@@ -265,15 +265,14 @@ export class BinaryVaeModel {
 
   /** f with layer `layer` at `value` and each later layer at later(its z from its uniforms). */
   private rewardWith(layer: number, value: Tensor, x: Tensor, pass: HardPass, u: Tensor[], later: (z: Tensor) => Tensor): Tensor {
-    const soft = value;
-    const reps = (soft.shape[0] ?? 1) / (x.shape[0] ?? 1);
+    const reps = (value.shape[0] ?? 1) / (x.shape[0] ?? 1);
     // concat, not tile: wasm's Tile kernel is ~100× slower than Concat here.
     const tile = (t: Tensor) => (reps === 1 ? t : tf.concat(new Array<Tensor>(reps).fill(t), 0));
     // The terms of the layers below `layer` see only hard values: the hard pass's, when it kept them.
     const known = pass.terms ? layer : 0;
     const samples = pass.b.slice(0, layer).map((b, l) => (l >= known - 1 ? tile(b) : b));
     const logits = pass.logits.slice(0, layer + 1).map((t, l) => (l >= known ? tile(t) : t));
-    samples.push(soft);
+    samples.push(value);
     for (let l = layer + 1; l < this.layers; l++) {
       const lg = this.encoderLogits(l, samples[l - 1]);
       logits.push(lg);
