@@ -5,11 +5,11 @@
 // estimator, push Σ_t θ(ψ)_t·ĝ_t into the policy, and fit the value function
 // (squared error) and the control variate (∂φ of the squared policy gradient).
 import { tf } from '../src/tf/index.js';
-import { Rng, stream } from '../src/random/index.js';
+import { Rng, stream, type AleaState } from '../src/random/index.js';
 import { diagNormal } from '../src/distributions/index.js';
-import { reinforce, relax, laxContinuous, trainControlVariate, MovingAverage } from '../src/estimators/index.js';
+import { reinforce, relax, laxContinuous, trainControlVariate, logVarianceOf, MovingAverage } from '../src/estimators/index.js';
 import type { ControlVariate } from '../src/controlVariates/index.js';
-import { makeOptimizer, getLearningRate, setLearningRate } from '../src/nn/index.js';
+import { makeOptimizer, getLearningRate, setLearningRate, type CheckpointParts } from '../src/nn/index.js';
 import { UserError } from '../src/errors.js';
 import { Box, flatdim, make, type Env, type Space } from '../envs/index.js';
 import { Policy, actionKind } from './policy.js';
@@ -17,15 +17,9 @@ import { ActionCritic, ValueFunction, WithValue, relaxCritic } from './critics.j
 import { collect, type Rollout } from './rollout.js';
 import { discountedReturns, gae } from './returns.js';
 import { checkAgentKind, type AgentConfig } from './config.js';
+import { learn as runLoop, type Counters, type EpisodeStats, type Learner } from './learn.js';
 
-export interface EpisodeStats {
-  episode: number;
-  return: number;
-  length: number;
-  /** Environment steps taken by the agent so far (training episodes only). */
-  totalSteps: number;
-  seconds: number;
-}
+export type { EpisodeStats } from './learn.js';
 
 export interface UpdateInfo {
   update: number;
@@ -43,6 +37,7 @@ export interface UpdateInfo {
   seconds: number;
 }
 
+/** Episodes and/or environment steps to train for, counted from where the agent is. */
 export interface LearnBudget {
   episodes?: number;
   steps?: number;
@@ -55,6 +50,8 @@ export interface LearnCallbacks {
   /** Called every `checkpointEvery` episodes (e.g. to save). */
   onCheckpoint?(agent: PolicyGradientAgent): void | Promise<void>;
   checkpointEvery?: number;
+  /** Measure the estimator's log-variance every this many episodes (default: config.varianceEvery updates' worth). */
+  onRow?(row: Record<string, number | string | null>): void;
 }
 
 export interface ActOptions {
@@ -67,7 +64,19 @@ function observationSize(space: Space<unknown>): number {
   return flatdim(space);
 }
 
-export class PolicyGradientAgent {
+/** What a checkpoint keeps beyond variables, optimisers and streams. */
+export interface TrainingState {
+  counters: Counters;
+  seconds: number;
+  baseline: number | null;
+  /** The training env's random stream, so the next episode after a resume is the one an uninterrupted run plays. */
+  env: AleaState | null;
+  history: EpisodeStats[];
+  varianceHistory: PolicyGradientAgent['varianceHistory'];
+}
+
+export class PolicyGradientAgent implements Learner {
+  readonly unit = 'episodes' as const;
   readonly policy: Policy;
   readonly value?: ValueFunction;
   readonly cv?: ControlVariate;
@@ -78,12 +87,19 @@ export class PolicyGradientAgent {
   readonly baseline?: MovingAverage;
   /** Noise for acting, for the conditional samples z̃, for evaluation. */
   rngs: { act: Rng; update: Rng };
-  counters = { episodes: 0, steps: 0, updates: 0 };
+  counters: Counters = { episodes: 0, steps: 0, updates: 0 };
+  /** Training seconds across learn calls and resumes (never in metric rows). */
+  seconds = 0;
   /** The id of the environment the agent learned on (recorded when saved). */
   envId?: string;
   history: EpisodeStats[] = [];
   varianceHistory: { update: number; episodes: number; logVariance: number }[] = [];
   private seededEnvs = new WeakSet<object>();
+  /** The training env's random state from a checkpoint, given to the next env learned on (exact resume). */
+  private pendingEnvState?: AleaState;
+  /** The env `iterate` plays on and the seed of its first reset (set by learn). */
+  private env?: Env<any, any>;
+  private pendingSeed?: number;
 
   constructor(
     readonly observationSpace: Space<unknown>,
@@ -240,17 +256,23 @@ export class PolicyGradientAgent {
   /**
    * Independent single-episode estimates of the policy gradient over the
    * policy's parameters (flattened), at the current parameters, from
-   * `episodes` fresh episodes. Nothing is trained; the agent's own random
-   * streams are left untouched.
+   * `episodes` fresh episodes on `env`, its first reset seeded from `seed`.
+   * Nothing is trained; the agent's own random streams are left untouched.
    */
   gradientSamples(env: Env<any, any>, episodes: number, seed = this.config.seed + 7919 * (this.counters.updates + 1)): Float32Array[] {
     const rng = stream(seed, 'gradient-samples');
     const saved = this.rngs;
     this.rngs = { act: rng, update: rng };
     const rows: Float32Array[] = [];
+    let first: number | undefined = seed;
+    const seedOnce = () => {
+      const s = first;
+      first = undefined;
+      return s;
+    };
     try {
       for (let i = 0; i < episodes; i++) {
-        const r = collect(env, this.policy, rng, 1);
+        const r = collect(env, this.policy, rng, 1, 0, seedOnce);
         const { ghat } = this.estimate(r, false);
         const obs = tf.tensor2d(r.obs, [r.steps, this.obsSize]);
         const flat = tf.tidy(() => {
@@ -266,79 +288,126 @@ export class PolicyGradientAgent {
     return rows;
   }
 
-  /**
-   * log of the policy-gradient estimator's variance at the current parameters,
-   * averaged over the policy's parameters, from `episodes` independent
-   * single-episode estimates (the paper's diagnostic).
-   */
-  logVariance(env: Env<any, any>, episodes = this.config.varianceEpisodes): number {
-    const rows = this.gradientSamples(env, episodes);
-    const d = rows[0].length;
-    let total = 0;
-    for (let j = 0; j < d; j++) {
-      let m = 0;
-      for (const row of rows) m += row[j];
-      m /= rows.length;
-      let v = 0;
-      for (const row of rows) v += (row[j] - m) ** 2;
-      total += v / (rows.length - 1);
-    }
-    return Math.log(total / d);
+  get seed(): number {
+    return this.config.seed;
   }
 
-  /** Train for a budget of episodes and/or steps; returns the training episodes' statistics. */
+  /**
+   * log of the policy-gradient estimator's variance at the current parameters,
+   * averaged over the policy's parameters, from `config.varianceEpisodes`
+   * independent single-episode estimates (the paper's diagnostic), played on
+   * a copy of the training env so training is not disturbed.
+   */
+  logVariance(rng: Rng): number {
+    const env = this.env;
+    if (!env) throw new Error('logVariance needs the env learn() is training on');
+    const probe = env.spec?.id ? make(env.spec.id, { ...(env.spec.kwargs ?? {}) }) : env;
+    try {
+      return logVarianceOf(this.gradientSamples(probe, this.config.varianceEpisodes, rng.integer(2 ** 31)));
+    } finally {
+      if (probe !== env) probe.close();
+    }
+  }
+
+  /** Collect whole episodes on the training env, then one update (the Learner's step). */
+  iterate(): { episodes: EpisodeStats[]; update: Record<string, number> } {
+    const t0 = performance.now();
+    const r = collect(this.env!, this.policy, this.rngs.act, this.config.episodesPerUpdate, this.config.stepsPerUpdate, () => {
+      const s = this.pendingSeed;
+      this.pendingSeed = undefined;
+      return s;
+    });
+    const episodes: EpisodeStats[] = [];
+    for (let e = 0; e < r.episodeEnds.length; e++) {
+      this.counters.episodes++;
+      this.counters.steps += r.lengths[e];
+      const stats: EpisodeStats = { episode: this.counters.episodes, return: r.returns[e], length: r.lengths[e], totalSteps: this.counters.steps };
+      episodes.push(stats);
+      this.history.push(stats);
+    }
+    const info = this.update(r);
+    this.seconds += (performance.now() - t0) / 1000;
+    const update: Record<string, number> = { update: info.update, gradientSquaredNorm: info.gradientSquaredNorm, learningRate: info.learningRate };
+    if (info.valueLoss !== undefined) update.valueLoss = info.valueLoss;
+    if (info.kl !== undefined) update.kl = info.kl;
+    return { episodes, update };
+  }
+
+  /** Train for a budget of episodes and/or steps (from where the agent is); returns the training episodes' statistics. */
   async learn(env: Env<any, any>, budget: LearnBudget, callbacks: LearnCallbacks = {}): Promise<EpisodeStats[]> {
     if (budget.episodes === undefined && budget.steps === undefined) throw new UserError('learn needs a budget of episodes or steps');
     this.envId ??= env.spec?.id;
-    // Seconds count training time across learn calls and resumes.
-    const start = performance.now() - 1000 * (this.history.at(-1)?.seconds ?? 0);
-    const out: EpisodeStats[] = [];
-    // Seed each env once, the first time this agent sees it (from the agent's
-    // seed and episode count, so a resumed agent on a fresh env is
-    // reproducible); later resets continue the env's own stream.
-    let pendingSeed: number | undefined;
+    // Seed each env once, the first time this agent sees it: with the random
+    // state of the env it trained on before (saved in checkpoints, so a
+    // resumed run continues exactly), else from the agent's seed. Later
+    // resets continue the env's own stream.
+    this.pendingSeed = undefined;
     if (!this.seededEnvs.has(env)) {
       this.seededEnvs.add(env);
-      pendingSeed = this.config.seed + 1_000_003 * this.counters.episodes;
-    }
-    // The diagnostic plays its episodes on its own copy of the env, so it does not disturb training.
-    const probeEnv = this.config.varianceEvery > 0 && env.spec?.id ? make(env.spec.id, { ...(env.spec.kwargs ?? {}) }) : env;
-    const done = () =>
-      (budget.episodes !== undefined && out.length >= budget.episodes) || (budget.steps !== undefined && out.reduce((s, e) => s + e.length, 0) >= budget.steps);
-    let stop = false;
-    while (!done() && !stop) {
-      const r = collect(env, this.policy, this.rngs.act, this.config.episodesPerUpdate, this.config.stepsPerUpdate, () => {
-        const s = pendingSeed;
-        pendingSeed = undefined;
-        return s;
-      });
-      for (let e = 0; e < r.episodeEnds.length; e++) {
-        this.counters.episodes++;
-        this.counters.steps += r.lengths[e];
-        const stats: EpisodeStats = {
-          episode: this.counters.episodes,
-          return: r.returns[e],
-          length: r.lengths[e],
-          totalSteps: this.counters.steps,
-          seconds: (performance.now() - start) / 1000,
-        };
-        out.push(stats);
-        this.history.push(stats);
-        if (callbacks.onEpisode?.(stats) === false) stop = true;
-      }
-      const info = this.update(r);
-      if (this.config.varianceEvery > 0 && this.counters.updates % this.config.varianceEvery === 0) {
-        info.logVariance = this.logVariance(probeEnv);
-        this.varianceHistory.push({ update: this.counters.updates, episodes: this.counters.episodes, logVariance: info.logVariance });
-      }
-      callbacks.onUpdate?.(info);
-      const every = callbacks.checkpointEvery ?? 0;
-      if (callbacks.onCheckpoint && every > 0 && Math.floor(this.counters.episodes / every) > Math.floor((this.counters.episodes - r.episodeEnds.length) / every)) {
-        await callbacks.onCheckpoint(this);
+      // A new env continues the stream of the one trained on before (or the checkpoint's).
+      const state = this.pendingEnvState ?? this.env?.unwrapped.randomState;
+      if (state) {
+        env.unwrapped.randomState = state;
+        this.pendingEnvState = undefined;
+      } else {
+        this.pendingSeed = this.config.seed + 1_000_003 * this.counters.episodes;
       }
     }
-    if (probeEnv !== env) probeEnv.close();
+    this.env = env;
+    const out: EpisodeStats[] = [];
+    const c = this.counters;
+    await runLoop(this, {
+      until: {
+        episodes: budget.episodes === undefined ? undefined : c.episodes + budget.episodes,
+        steps: budget.steps === undefined ? undefined : c.steps + budget.steps,
+      },
+      varianceEvery: this.config.varianceEvery * this.config.episodesPerUpdate,
+      checkpointEvery: callbacks.onCheckpoint ? callbacks.checkpointEvery : 0,
+      onRow: (row) => {
+        if (typeof row.logVariance === 'number') {
+          const v = { update: c.updates, episodes: c.episodes, logVariance: row.logVariance };
+          this.varianceHistory.push(v);
+        }
+        callbacks.onRow?.(row as Record<string, number>);
+      },
+      onEpisode: (e) => {
+        out.push(e);
+        return callbacks.onEpisode?.(e);
+      },
+      onUpdate: (u) => callbacks.onUpdate?.(u as unknown as UpdateInfo),
+      onCheckpoint: callbacks.onCheckpoint ? () => callbacks.onCheckpoint!(this) : undefined,
+    });
     return out;
+  }
+
+  /** Everything a checkpoint holds (agents/io.ts adds the description and the LayersModel). */
+  checkpointParts(): CheckpointParts {
+    const optimizers: Record<string, tf.Optimizer> = { policy: this.policyOpt };
+    if (this.valueOpt) optimizers.value = this.valueOpt;
+    if (this.cvOpt) optimizers.cv = this.cvOpt;
+    return { variables: this.namedVariables(), optimizers, rngs: { act: this.rngs.act, update: this.rngs.update } };
+  }
+
+  checkpointState(): TrainingState {
+    return {
+      counters: { ...this.counters },
+      seconds: this.seconds,
+      baseline: this.baseline && this.counters.updates > 0 ? this.baseline.value : null,
+      env: this.env ? this.env.unwrapped.randomState : (this.pendingEnvState ?? null),
+      history: this.history,
+      varianceHistory: this.varianceHistory,
+    };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as TrainingState;
+    this.counters = { ...s.counters };
+    this.seconds = s.seconds ?? 0;
+    if (this.baseline && s.baseline !== null && s.baseline !== undefined) this.baseline.restore(s.baseline);
+    this.pendingEnvState = s.env ?? undefined;
+    this.history = s.history ?? [];
+    this.varianceHistory = s.varianceHistory ?? [];
+    this.policy.refresh();
   }
 
   /** Returns of `episodes` episodes with the current policy (deterministic by default), from `seed`. */

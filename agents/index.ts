@@ -6,3 +6,5 @@ export { saveAgent, loadAgent, type SavedAgent } from './io.js';
 export { Policy, type ActionSample, type ActionKind } from './policy.js';
 export { discountedReturns, gae } from './returns.js';
 export { collect, type Rollout } from './rollout.js';
+export { learn, resumeLearner, saveLearner, position, type Learner, type LearnOptions, type Counters, type MetricRow, type Unit } from './learn.js';
+export { OneStepLearner, ONE_STEP_DEFAULTS, type OneStepConfig } from './oneStep.js';

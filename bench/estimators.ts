@@ -16,9 +16,9 @@ export async function benchEstimators(): Promise<Table> {
     const problem = toyProblem({ problem: 'toy', target: 0.499, latents });
     for (const name of ['reinforce', 'reinforce-baseline', 'concrete', 'rebar', 'relax', 'relax-rebar', 'lax']) {
       const config = { ...TOY_DEFAULTS, batch, latents, steps: 60, logEvery: 1000, varianceEvery: 0 };
-      trainToy(problem, name, 1, { ...config, steps: 10 }); // warm-up
+      await trainToy(problem, name, 1, { ...config, steps: 10 }); // warm-up
       const before = tf.memory().numTensors;
-      const track = trainToy(problem, name, 1, config);
+      const track = await trainToy(problem, name, 1, config);
       rows.push([name, batch, latents, track.msPerStep.toFixed(2), tf.memory().numTensors - before]);
     }
   }

@@ -22,6 +22,7 @@ export {
   type RegisteredSpec,
 } from './core/registry.js';
 export { checkEnv, deepEqual, type CheckEnvOptions } from './core/checker.js';
+export { isOneStepEnv, type OneStepEnv, type OneStepDistribution } from './core/oneStep.js';
 export * from './spaces/index.js';
 export * from './wrappers/index.js';
 export * from './vector/index.js';

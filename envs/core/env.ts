@@ -1,5 +1,5 @@
 // The Gymnasium 1.x environment API.
-import { Rng, entropySeed } from '../../src/random/index.js';
+import { Rng, entropySeed, type AleaState } from '../../src/random/index.js';
 import { UserError } from '../../src/errors.js';
 import type { Space } from '../spaces/space.js';
 
@@ -42,6 +42,15 @@ export abstract class Env<O = Float32Array, A = unknown> {
 
   /** The env's own generator (Gymnasium's `np_random`), reseeded by `reset({seed})`. */
   protected npRandom: Rng = new Rng(entropySeed());
+
+  /** The state of `npRandom` (JSON), so a checkpoint can continue the env's stream exactly. */
+  get randomState(): AleaState {
+    return this.npRandom.state();
+  }
+
+  set randomState(state: AleaState) {
+    this.npRandom = Rng.fromState(state);
+  }
 
   /** Subclasses call `super.reset(opts)` first so that a given seed reseeds `npRandom`. */
   reset(opts: ResetOptions = {}): [O, Info] {

@@ -6,13 +6,17 @@ import { UserError } from '../../src/errors.js';
 import { Env, type Info, type StepResult } from '../core/env.js';
 import { Box } from '../spaces/box.js';
 import { MultiBinary } from '../spaces/multiBinary.js';
+import type { OneStepEnv } from '../core/oneStep.js';
+import type { tf } from '../../src/tf/index.js';
 
 export interface BernoulliToyOptions {
   target?: number;
   latents?: number;
 }
 
-export class BernoulliToyEnv extends Env<Float32Array, Int8Array> {
+export class BernoulliToyEnv extends Env<Float32Array, Int8Array> implements OneStepEnv {
+  readonly distribution = 'bernoulli' as const;
+  readonly contextSize = 0;
   readonly observationSpace = new Box(0, 0, [1]);
   readonly actionSpace: MultiBinary;
   readonly target: number;
@@ -40,6 +44,35 @@ export class BernoulliToyEnv extends Env<Float32Array, Int8Array> {
     return [this.obs.slice(), -this.loss(action), true, false, {}];
   }
 
+  get thetaSize(): number {
+    return this.latents;
+  }
+
+  observe(): undefined {
+    return undefined;
+  }
+
+  /** −f(b) per sample, for hard b or relaxed σ_λ(z) alike (chained ops: no tfjs import here). */
+  reward(b: tf.Tensor): tf.Tensor {
+    return b.sub(this.target).square().mean(-1).neg();
+  }
+
+  relaxedReward(soft: tf.Tensor): tf.Tensor {
+    return this.reward(soft);
+  }
+
+  exactReward(logits: ArrayLike<number>): number {
+    return -this.exactLoss(logits);
+  }
+
+  exactGradient(logits: ArrayLike<number>): number[] {
+    return this.exactLossGradient(logits).map((g) => -g);
+  }
+
+  describe(): string {
+    return `Bernoulli toy, t = ${this.target}, ${this.latents} latent(s)`;
+  }
+
   /** f(b) = mean_j (b_j − t)². */
   loss(b: ArrayLike<number>): number {
     let s = 0;
@@ -59,7 +92,7 @@ export class BernoulliToyEnv extends Env<Float32Array, Int8Array> {
   }
 
   /** ∂ℓ_j E f(b) = ((1 − t)² − t²) · σ(ℓ_j)(1 − σ(ℓ_j)) / n. */
-  exactGradient(logits: ArrayLike<number>): number[] {
+  exactLossGradient(logits: ArrayLike<number>): number[] {
     const t = this.target;
     return Array.from({ length: this.latents }, (_, j) => {
       const p = 1 / (1 + Math.exp(-logits[j]));

@@ -4,13 +4,17 @@ import { UserError } from '../../src/errors.js';
 import { Env, type Info, type StepResult } from '../core/env.js';
 import { Box } from '../spaces/box.js';
 import { Discrete } from '../spaces/discrete.js';
+import type { OneStepEnv } from '../core/oneStep.js';
+import type { tf } from '../../src/tf/index.js';
 
 export interface CategoricalToyOptions {
   target?: number;
   weights?: number[];
 }
 
-export class CategoricalToyEnv extends Env<Float32Array, number> {
+export class CategoricalToyEnv extends Env<Float32Array, number> implements OneStepEnv {
+  readonly distribution = 'categorical' as const;
+  readonly contextSize = 0;
   readonly observationSpace = new Box(0, 0, [1]);
   readonly actionSpace: Discrete;
   readonly target: number;
@@ -42,6 +46,35 @@ export class CategoricalToyEnv extends Env<Float32Array, number> {
     return [this.obs.slice(), -this.loss(action), true, false, {}];
   }
 
+  get thetaSize(): number {
+    return this.classes;
+  }
+
+  observe(): undefined {
+    return undefined;
+  }
+
+  /** −f per sample: −(Σ_k s_k w_k − t)², (w_b − t)² at a one-hot b, its relaxation inside the simplex. */
+  reward(b: tf.Tensor): tf.Tensor {
+    return b.mul(this.weights).sum(-1).sub(this.target).square().neg();
+  }
+
+  relaxedReward(soft: tf.Tensor): tf.Tensor {
+    return this.reward(soft);
+  }
+
+  exactReward(logits: ArrayLike<number>): number {
+    return -this.exactLoss(logits);
+  }
+
+  exactGradient(logits: ArrayLike<number>): number[] {
+    return this.exactLossGradient(logits).map((g) => -g);
+  }
+
+  describe(): string {
+    return `categorical toy, t = ${this.target}, w = [${this.weights.join(', ')}]`;
+  }
+
   loss(b: number): number {
     return (this.weights[b] - this.target) ** 2;
   }
@@ -58,7 +91,7 @@ export class CategoricalToyEnv extends Env<Float32Array, number> {
   }
 
   /** ∂ℓ_k E f = p_k (f_k − E f). */
-  exactGradient(logits: ArrayLike<number>): number[] {
+  exactLossGradient(logits: ArrayLike<number>): number[] {
     const p = this.probs(logits);
     const mean = this.exactLoss(logits);
     return p.map((pk, k) => pk * (this.loss(k) - mean));

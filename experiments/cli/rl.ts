@@ -5,7 +5,7 @@ import { extname, join } from 'node:path';
 import { make, mujocoReady, spec as envSpec, type Env } from '../../envs/index.js';
 import { recordEpisode, writeGif, writePngStrip } from '../../envs/render/index.js';
 import { AGENTS, createAgent, loadAgent, type AgentConfig, type PolicyGradientAgent } from '../../agents/index.js';
-import { createLogger, MetricsWriter, Progress, writeRunInfo, mean, std } from '../../src/report/index.js';
+import { createLogger, MetricsWriter, keepMetrics, Progress, writeRunInfo, mean, std } from '../../src/report/index.js';
 import { UserError } from '../../src/errors.js';
 import { RL_EXPERIMENTS, rlExperiment, type RlExperiment } from '../rl/definitions.js';
 import { runRlExperiment } from '../rl/run.js';
@@ -110,7 +110,10 @@ export function registerRlCommands(program: Command, experiment: Command): void 
     }
     const logger = createLogger({ file: join(out, 'log.jsonl') });
     writeRunInfo(out, { env: o.env, agent: agent.config, episodes: o.episodes, resume: Boolean(o.resume) });
-    const metrics = new MetricsWriter(join(out, 'metrics.jsonl'), { append: Boolean(o.resume) });
+    // Rows after the saved agent's last episode are made again by the resumed run: drop them first.
+    const at = agent.counters.episodes;
+    keepMetrics(join(out, 'metrics.jsonl'), (r) => o.resume && (r.episode as number) <= at);
+    const metrics = new MetricsWriter(join(out, 'metrics.jsonl'));
     const remaining = o.episodes - agent.counters.episodes;
     if (remaining <= 0) {
       logger.info(`nothing to do: the agent already has ${agent.counters.episodes} episodes`);
@@ -125,10 +128,9 @@ export function registerRlCommands(program: Command, experiment: Command): void 
         onEpisode: (e) => {
           recent.push(e.return);
           if (recent.length > 100) recent.shift();
-          metrics.write({ ...e });
           progress.update(e.episode, { return: Math.round(e.return), mean100: Math.round(mean(recent)) });
         },
-        onUpdate: (u) => u.logVariance !== undefined && metrics.write({ update: u.update, episode: u.episodes, logVariance: u.logVariance }),
+        onRow: (row) => metrics.write(row),
         checkpointEvery: o.checkpointEvery,
         onCheckpoint: (a) => a.save(out),
       });

@@ -82,7 +82,7 @@ export async function trainRl(def: RlExperiment, spec: AgentSpec, seed: number, 
   if (checkpointDir) await agent.save(checkpointDir);
   let best = -Infinity;
   for (let end = window; end <= returns.length; end++) best = Math.max(best, windowMean(returns, end, window));
-  const seconds = agent.history.at(-1)?.seconds ?? 0;
+  const seconds = agent.seconds;
   const track: RlTrack = {
     agent: spec.name,
     seed,

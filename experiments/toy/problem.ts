@@ -10,6 +10,8 @@ import { UserError } from '../../src/errors.js';
 
 export interface ToyProblem {
   name: 'toy' | 'toy-categorical';
+  /** The one-step environment the problem is (training goes through it). */
+  env: BernoulliToyEnv | CategoricalToyEnv;
   dist: RelaxedDistribution;
   /** Event size: latents (Bernoulli) or classes (categorical). */
   size: number;
@@ -24,32 +26,33 @@ export interface ToyProblem {
 export function toyProblem(options: { problem: string; target: number; latents?: number; weights?: number[] }): ToyProblem {
   if (options.problem === 'toy') {
     const env = new BernoulliToyEnv({ target: options.target, latents: options.latents ?? 1 });
-    // f(x) = mean_j (x_j − t)², on hard samples or relaxed ones.
-    const loss = (x: tf.Tensor) => tf.mean(tf.square(tf.sub(x, env.target)), -1);
+    // The loss f is the env's reward negated, on hard samples or relaxed ones.
+    const loss = (x: tf.Tensor) => tf.neg(env.reward(x));
     return {
+      env,
       name: 'toy',
       dist: bernoulli,
       size: env.latents,
       f: loss,
       relaxedF: loss,
       exactLoss: (l) => env.exactLoss(l),
-      exactGradient: (l) => env.exactGradient(l),
-      describe: () => `Bernoulli toy, t = ${env.target}, ${env.latents} latent(s)`,
+      exactGradient: (l) => env.exactLossGradient(l),
+      describe: () => env.describe(),
     };
   }
   if (options.problem === 'toy-categorical') {
     const env = new CategoricalToyEnv({ target: options.target, weights: options.weights });
-    // f(s) = (Σ_k s_k w_k − t)²: (w_b − t)² at a one-hot b, its relaxation inside the simplex.
-    const loss = (x: tf.Tensor) => tf.square(tf.sub(tf.sum(tf.mul(x, tf.tensor1d(env.weights)), -1), env.target));
+    const loss = (x: tf.Tensor) => tf.neg(env.reward(x));
     return {
+      env,
       name: 'toy-categorical',
       dist: categorical,
       size: env.classes,
       f: loss,
       relaxedF: loss,
       exactLoss: (l) => env.exactLoss(l),
-      exactGradient: (l) => env.exactGradient(l),
-      describe: () => `categorical toy, t = ${env.target}, w = [${env.weights.join(', ')}]`,
+      exactGradient: (l) => env.exactLossGradient(l),
+      describe: () => env.describe(),
     };
   }
   throw new UserError(`unknown problem '${options.problem}' (choose toy or toy-categorical)`);

@@ -1,11 +1,12 @@
 // `relax-pg experiment toy`: several estimators × seeds on the toy problem,
 // written to results/toy/<run>/ with config, metrics, per-run results (the
 // resume points), summary.json, plots and report.md.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentBackend } from '../../src/tf/index.js';
 import {
   MetricsWriter,
+  readMetrics,
   Progress,
   readJson,
   writeJsonAtomic,
@@ -14,7 +15,7 @@ import {
   type Logger,
 } from '../../src/report/index.js';
 import { toyProblem } from './problem.js';
-import { trainToy, type ToyTrack, type ToyTrainConfig } from './train.js';
+import { trainToy, runDir, type ToyTrack, type ToyTrainConfig } from './train.js';
 import { writeToyReport } from './report.js';
 import { runPool, defaultWorkers } from '../pool.js';
 
@@ -92,7 +93,6 @@ export async function runToyExperiment(
   const runsDir = join(outDir, 'runs');
   mkdirSync(runsDir, { recursive: true });
   writeRunInfo(outDir, config, { backend: currentBackend(), problem: problem.describe() });
-  const metrics = new MetricsWriter(join(outDir, 'metrics.jsonl'), { append: Boolean(options.resume) });
   const seeds = Array.from({ length: config.seeds }, (_, i) => config.seed + i);
   const tracks: ToyTrack[] = [];
   const progress = new Progress({
@@ -107,6 +107,7 @@ export async function runToyExperiment(
   for (const estimator of config.estimators) {
     for (const seed of seeds) {
       const file = join(runsDir, `${estimator}-seed${seed}.json`);
+      if (!options.resume) rmSync(join(runsDir, `${estimator}-seed${seed}`), { recursive: true, force: true });
       if (options.resume && existsSync(file)) {
         tracks.push(readJson<ToyTrack>(file));
         stepsDone.set(key({ estimator, seed }), config.steps);
@@ -125,19 +126,14 @@ export async function runToyExperiment(
       backend: currentBackend(),
       problem: { problem: config.problem, target: config.target, latents: config.latents, weights: config.weights },
       config,
+      runsDir,
     },
-    inline: (job, onProgress) => trainToy(problem, job.estimator, job.seed, config, (step, p) => onProgress({ step, p })),
+    inline: (job, onProgress) => trainToy(problem, job.estimator, job.seed, config, { runDir: runDir(runsDir, job), onStep: (step, p) => onProgress({ step, p }) }),
     onProgress: (job, { step, p }) => {
       stepsDone.set(key(job), step);
       progress.update(total(), { estimator: job.estimator, seed: job.seed, p: Number(p.toFixed(4)) });
     },
     onDone: (job, track) => {
-      track.steps.forEach((step, i) =>
-        metrics.write({ estimator: job.estimator, seed: job.seed, step, p: track.p[i], expectedLoss: track.expectedLoss[i] }),
-      );
-      track.varianceSteps.forEach((step, i) =>
-        metrics.write({ estimator: job.estimator, seed: job.seed, step, logVariance: track.logVariance[i] }),
-      );
       // Each finished run is written atomically: a killed experiment resumes after it.
       writeJsonAtomic(join(runsDir, `${job.estimator}-seed${job.seed}.json`), track);
       tracks.push(track);
@@ -151,6 +147,13 @@ export async function runToyExperiment(
     },
   });
   progress.stop();
+  // Each run wrote its rows as it went (runs/<estimator>-seed<k>/metrics.jsonl); the experiment's file holds them all, in job order.
+  const metrics = new MetricsWriter(join(outDir, 'metrics.jsonl'), { append: false });
+  for (const estimator of config.estimators) {
+    for (const seed of seeds) {
+      for (const row of readMetrics(join(runDir(runsDir, { estimator, seed }), 'metrics.jsonl'))) metrics.write({ estimator, seed, ...row });
+    }
+  }
   metrics.close();
 
   const summary: ToySummary = {

@@ -1,13 +1,19 @@
-// One training run on a toy problem: Adam on the logits along the estimator's
-// ĝ, and (for learned control variates) Adam on φ along ∂φ Σ ĝ², at the same
-// step. Records p, the exact expected loss and, every so often, the
-// estimator's log-variance from many draws at the current parameters.
-import { tf, makeVariable } from '../../src/tf/index.js';
-import { Rng } from '../../src/random/index.js';
-import { estimateAndTrain } from '../../src/estimators/index.js';
-import { makeOptimizer } from '../../src/nn/index.js';
+// One training run on a toy problem: the toy env (BernoulliToy / CategoricalToy)
+// trained by a OneStepLearner through the one trainer loop — Adam on the
+// logits along ĝ and, for learned control variates, Adam on φ along ∂φ Σ ĝ²
+// at the same step. Records p, the exact expected loss and, every so often,
+// the estimator's log-variance from many draws at the current parameters.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../../src/tf/index.js';
+import type { Rng } from '../../src/random/index.js';
+import { logVarianceOf } from '../../src/estimators/index.js';
+import type { ControlVariate } from '../../src/controlVariates/index.js';
+import { MetricsWriter, keepMetrics, readMetrics } from '../../src/report/index.js';
+import { OneStepLearner } from '../../agents/oneStep.js';
+import { learn, resumeLearner, type MetricRow } from '../../agents/learn.js';
 import type { ToyProblem } from './problem.js';
-import { toyEstimator, type ToyEstimator, type ToyEstimatorOptions } from './setup.js';
+import type { ToyEstimator, ToyEstimatorOptions } from './setup.js';
 
 export interface ToyTrainConfig extends ToyEstimatorOptions {
   steps: number;
@@ -46,103 +52,115 @@ function reportedP(problem: ToyProblem, logits: number[]): number {
 /** log of the estimator's variance at fixed θ, averaged over θ's components, from n draws. */
 export function logVarianceAt(problem: ToyProblem, est: ToyEstimator, logits: number[], n: number, rng: Rng): number {
   const k = logits.length;
-  const variance = tf.tidy(() => {
+  const g = tf.tidy(() => {
     const theta = tf.tile(tf.tensor2d(logits, [1, k]), [n, 1]);
     const u = tf.tensor2d(rng.uniforms(n * k), [n, k]);
     const v = tf.tensor2d(rng.uniforms(n * k), [n, k]);
-    const g = est.estimator(est.input(problem, theta, u, v)).gradient;
-    return tf.mean(tf.moments(g, 0).variance);
+    return est.estimator(est.input(problem, theta, u, v)).gradient;
   });
-  const value = variance.dataSync()[0];
-  variance.dispose();
-  return Math.log(value);
+  const value = logVarianceOf(g);
+  g.dispose();
+  return value;
 }
 
-function controlVariateCurve(problem: ToyProblem, est: ToyEstimator) {
+function controlVariateCurve(problem: ToyProblem, est: { cv?: ControlVariate; config: { temperature: number } }) {
   if (!est.cv || problem.name !== 'toy' || problem.size !== 1) return undefined;
   const z = Array.from({ length: 121 }, (_, i) => -6 + 0.1 * i);
   return tf.tidy(() => {
     const zt = tf.tensor2d(z, [z.length, 1]);
-    const c = Array.from(est.cv!.apply(zt).dataSync());
+    // c learns the reward −f: drawn as a loss beside f.
+    const c = Array.from(tf.neg(est.cv!.apply(zt)).dataSync());
     const f = Array.from(problem.f(problem.dist.hard(zt)).dataSync());
-    const fRelaxed = Array.from(problem.relaxedF(problem.dist.relax(zt, est.temperature)).dataSync());
+    const fRelaxed = Array.from(problem.relaxedF(problem.dist.relax(zt, est.config.temperature)).dataSync());
     return { z, c, f, fRelaxed };
   });
 }
 
-let runCounter = 0;
+/** A learner for one toy run: the toy env, the estimator, the toy's settings. */
+export function toyLearner(problem: ToyProblem, estimatorName: string, seed: number, config: ToyTrainConfig): OneStepLearner {
+  return new OneStepLearner(
+    problem.env,
+    {
+      estimator: estimatorName,
+      seed,
+      batch: config.batch,
+      lr: config.lr,
+      cvLr: config.cvLr,
+      eta: config.eta,
+      temperature: config.temperature,
+      cvHidden: [config.hidden],
+      cvActivation: 'tanh',
+      varianceSamples: config.varianceSamples,
+    },
+    (logits) => ({ p: reportedP(problem, logits), expectedLoss: problem.exactLoss(logits) }),
+  );
+}
 
-export function trainToy(
-  problem: ToyProblem,
-  estimatorName: string,
-  seed: number,
-  config: ToyTrainConfig,
-  onStep?: (step: number, p: number) => void,
-): ToyTrack {
-  const k = problem.size;
-  const initRng = new Rng(`${seed}:init`);
-  const noise = new Rng(`${seed}:noise`);
-  const varianceNoise = new Rng(`${seed}:variance-noise`);
-  const est = toyEstimator(estimatorName, problem, config, initRng);
-  const logits = makeVariable(() => tf.zeros([1, k]), true, `toyLogits${runCounter++}`);
-  const thetaOpt = makeOptimizer({ kind: 'adam', learningRate: config.lr });
-  const cvOpt = est.cv ? makeOptimizer({ kind: 'adam', learningRate: config.cvLr }) : undefined;
-  const track: ToyTrack = {
-    estimator: estimatorName,
-    seed,
-    steps: [],
-    p: [],
-    expectedLoss: [],
-    varianceSteps: [],
-    logVariance: [],
-    finalLogits: [],
-    finalP: NaN,
-    msPerStep: NaN,
-  };
-  const B = config.batch;
-  const record = (step: number) => {
-    const l = Array.from(logits.dataSync());
-    track.steps.push(step);
-    track.p.push(reportedP(problem, l));
-    track.expectedLoss.push(problem.exactLoss(l));
-    if (config.varianceEvery > 0 && step % config.varianceEvery === 0) {
-      track.varianceSteps.push(step);
-      track.logVariance.push(logVarianceAt(problem, est, l, config.varianceSamples, varianceNoise));
+/** A run's folder under an experiment's runs/: its checkpoint and its metrics, as the run goes. */
+export function runDir(runsDir: string, job: { estimator: string; seed: number }): string {
+  return join(runsDir, `${job.estimator}-seed${job.seed}`);
+}
+
+export interface ToyRunOptions {
+  /** The run's folder: its checkpoint and its metrics.jsonl (written as the run goes); a run found there continues. */
+  runDir?: string;
+  checkpointEvery?: number;
+  onStep?: (step: number, p: number) => void;
+}
+
+/** One toy run through the one trainer loop; metric rows go to `runDir/metrics.jsonl` as they are made. */
+export async function trainToy(problem: ToyProblem, estimatorName: string, seed: number, config: ToyTrainConfig, options: ToyRunOptions = {}): Promise<ToyTrack> {
+  const learner = toyLearner(problem, estimatorName, seed, config);
+  const rows: MetricRow[] = [];
+  let metrics: MetricsWriter | undefined;
+  try {
+    if (options.runDir) {
+      const path = join(options.runDir, 'metrics.jsonl');
+      const resumed = await resumeLearner(learner, options.runDir);
+      const at = learner.counters.steps;
+      // Rows made after the checkpoint are made again: drop them first.
+      if (resumed) keepMetrics(path, (r) => (r.step as number) <= at);
+      else keepMetrics(path, () => false);
+      rows.push(...(existsSync(path) ? (readMetrics(path) as MetricRow[]) : []));
+      metrics = new MetricsWriter(path);
     }
-    onStep?.(step, track.p[track.p.length - 1]);
-  };
-  let trainMs = 0;
-  record(0);
-  for (let step = 1; step <= config.steps; step++) {
-    const t0 = performance.now();
-    const input = tf.tidy(() => {
-      const theta = tf.tile(logits, [B, 1]);
-      const u = tf.tensor2d(noise.uniforms(B * k), [B, k]);
-      const v = tf.tensor2d(noise.uniforms(B * k), [B, k]);
-      return { theta, u, v, fb: problem.f(problem.dist.hard(problem.dist.sample(theta, u))) };
+    await learn(learner, {
+      until: { steps: config.steps },
+      logEvery: config.logEvery,
+      varianceEvery: config.varianceEvery,
+      checkpointEvery: options.checkpointEvery ?? (options.runDir ? Math.max(config.logEvery, Math.floor(config.steps / 10)) : 0),
+      checkpointDir: options.runDir,
+      onRow: (row) => {
+        rows.push(row);
+        metrics?.write(row);
+        if (row.p !== undefined) options.onStep?.(row.step as number, row.p as number);
+      },
     });
-    const { gradient } = estimateAndTrain(
-      est.estimator,
-      est.input(problem, input.theta, input.u, input.v, input.fb),
-      { optimizer: cvOpt },
-    );
-    tf.tidy(() => thetaOpt.applyGradients({ [logits.name]: tf.mean(gradient, 0, true) }));
-    if (est.baseline) {
-      const meanF = tf.mean(input.fb);
-      est.baseline.update(meanF.dataSync()[0]);
-      meanF.dispose();
-    }
-    tf.dispose([gradient, input.theta, input.u, input.v, input.fb]);
-    trainMs += performance.now() - t0;
-    if (step % config.logEvery === 0 || step === config.steps) record(step);
+    const track = trackOf(estimatorName, seed, rows);
+    track.finalLogits = learner.thetaValues();
+    track.finalP = reportedP(problem, track.finalLogits);
+    track.msPerStep = learner.trainMs / Math.max(1, learner.counters.steps);
+    track.controlVariateCurve = controlVariateCurve(problem, learner);
+    return track;
+  } finally {
+    metrics?.close();
+    learner.dispose();
   }
-  track.finalLogits = Array.from(logits.dataSync());
-  track.finalP = reportedP(problem, track.finalLogits);
-  track.msPerStep = trainMs / config.steps;
-  track.controlVariateCurve = controlVariateCurve(problem, est);
-  logits.dispose();
-  thetaOpt.dispose();
-  cvOpt?.dispose();
-  for (const v of est.cv?.variables ?? []) v.dispose();
+}
+
+/** The track of a run from its metric rows. */
+function trackOf(estimator: string, seed: number, rows: MetricRow[]): ToyTrack {
+  const track: ToyTrack = { estimator, seed, steps: [], p: [], expectedLoss: [], varianceSteps: [], logVariance: [], finalLogits: [], finalP: NaN, msPerStep: NaN };
+  for (const r of rows) {
+    if (typeof r.p === 'number') {
+      track.steps.push(r.step as number);
+      track.p.push(r.p);
+      track.expectedLoss.push(r.expectedLoss as number);
+    }
+    if (typeof r.logVariance === 'number') {
+      track.varianceSteps.push(r.step as number);
+      track.logVariance.push(r.logVariance);
+    }
+  }
   return track;
 }

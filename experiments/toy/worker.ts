@@ -3,12 +3,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../src/tf/index.js';
 import { serveJobs } from '../pool.js';
 import { toyProblem } from './problem.js';
-import { trainToy, type ToyTrainConfig, type ToyTrack } from './train.js';
+import { trainToy, runDir, type ToyTrainConfig, type ToyTrack } from './train.js';
 
 export interface ToyWorkerData {
   backend: string;
   problem: { problem: string; target: number; latents: number; weights?: number[] };
   config: ToyTrainConfig;
+  runsDir: string;
 }
 
 const data = workerData as ToyWorkerData;
@@ -17,11 +18,14 @@ const problem = toyProblem(data.problem);
 
 serveJobs<{ estimator: string; seed: number }, ToyTrack>(parentPort!, (job, onProgress) => {
   let last = 0;
-  return trainToy(problem, job.estimator, job.seed, data.config, (step, p) => {
-    // Throttle progress messages: every 1 % of the run.
-    if (step - last >= data.config.steps / 100 || step === data.config.steps) {
-      last = step;
-      onProgress({ step, p });
-    }
+  return trainToy(problem, job.estimator, job.seed, data.config, {
+    runDir: runDir(data.runsDir, job),
+    onStep: (step, p) => {
+      // Throttle progress messages: every 1 % of the run.
+      if (step - last >= data.config.steps / 100 || step === data.config.steps) {
+        last = step;
+        onProgress({ step, p });
+      }
+    },
   });
 });

@@ -6,5 +6,5 @@ export { discreteLax, laxContinuous } from './lax.js';
 export { concrete, straightThrough } from './concrete.js';
 export { arm, disarm } from './arm.js';
 export { MovingAverage } from './baseline.js';
-export { estimateAndTrain, trainControlVariate, varianceLoss, type VarianceObjective, type EstimateResult } from './variance.js';
+export { estimateAndTrain, trainControlVariate, varianceLoss, logVarianceOf, type VarianceObjective, type EstimateResult } from './variance.js';
 export { ESTIMATORS, estimatorSetup, type EstimatorSetup, type ControlVariateKind } from './catalog.js';

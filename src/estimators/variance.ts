@@ -72,3 +72,32 @@ export function estimateAndTrain(
   }
   return trainControlVariate(() => estimator(input).gradient, variables, options.optimizer, options.objective);
 }
+
+/**
+ * The one variance diagnostic: log of the unbiased variance across n
+ * independent estimates, averaged over their d components. `samples` is
+ * [n, d] as rows (typed arrays) or a tensor [n, ...].
+ */
+export function logVarianceOf(samples: ArrayLike<number>[] | tf.Tensor): number {
+  if (!Array.isArray(samples)) {
+    const t = samples as tf.Tensor;
+    const n = t.shape[0] ?? 1;
+    const flat = t.reshape([n, -1]);
+    const rows = flat.arraySync() as number[][];
+    if (flat !== t) flat.dispose();
+    return logVarianceOf(rows);
+  }
+  const rows = samples;
+  const n = rows.length;
+  const d = rows[0].length;
+  let total = 0;
+  for (let j = 0; j < d; j++) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m += rows[i][j];
+    m /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (rows[i][j] - m) ** 2;
+    total += v / (n - 1);
+  }
+  return Math.log(Math.max(total / d, 1e-300));
+}

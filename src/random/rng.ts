@@ -7,7 +7,7 @@ export type AleaState = seedrandom.State.Alea;
 
 /** A seeded generator of uniform, normal and integer draws (alea: fast, 2^116 period). */
 export class Rng {
-  private readonly prng: seedrandom.StatefulPRNG<AleaState>;
+  private prng: seedrandom.StatefulPRNG<AleaState>;
 
   constructor(seed: number | string, state?: AleaState) {
     this.prng = seedrandom.alea(String(seed), { state: state ?? true });
@@ -52,6 +52,11 @@ export class Rng {
   /** The generator's internal state (JSON-serialisable), for checkpoints. */
   state(): AleaState {
     return this.prng.state();
+  }
+
+  /** Continue from `state()` in place (holders of this Rng see the restored stream). */
+  setState(state: AleaState): void {
+    this.prng = seedrandom.alea('', { state });
   }
 
   /** A generator restored from `state()`. */

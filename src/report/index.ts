@@ -4,7 +4,7 @@
 export { writeFileAtomic, writeJsonAtomic, readJson } from './files.js';
 export { versions, writeRunInfo, type Versions, type RunInfo } from './runInfo.js';
 export { createLogger, type Logger, type LoggerOptions, type LogLevel, type LogFields } from './logger.js';
-export { MetricsWriter, readMetrics, type MetricsRecord, type MetricsWriterOptions } from './metrics.js';
+export { MetricsWriter, readMetrics, keepMetrics, type MetricsRecord, type MetricsWriterOptions } from './metrics.js';
 export {
   sum,
   mean,

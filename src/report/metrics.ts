@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
-import { oneLine } from './files.js';
+import { oneLine, writeFileAtomic } from './files.js';
 
 export type MetricsRecord = Record<string, unknown>;
 
@@ -30,6 +30,11 @@ const NON_FINITE: Record<string, number> = {
   Infinity: Number.POSITIVE_INFINITY,
   '-Infinity': Number.NEGATIVE_INFINITY,
 };
+
+/** One record as a line of metrics.jsonl (non-finite numbers as strings). */
+function metricsLine(record: MetricsRecord): string {
+  return JSON.stringify(record, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value)) + '\n';
+}
 
 export class MetricsWriter {
   readonly path: string;
@@ -51,12 +56,7 @@ export class MetricsWriter {
 
   write(record: MetricsRecord): void {
     if (this.fd === undefined) throw new Error(`MetricsWriter for ${this.path} is closed`);
-    const line = Buffer.from(
-      JSON.stringify(record, (_key, value: unknown) =>
-        typeof value === 'number' && !Number.isFinite(value) ? String(value) : value,
-      ) + '\n',
-      'utf8',
-    );
+    const line = Buffer.from(metricsLine(record), 'utf8');
     let offset = 0;
     while (offset < line.length) offset += writeSync(this.fd, line, offset, line.length - offset);
     this.count += 1;
@@ -116,4 +116,19 @@ function dropPartialLine(fd: number): void {
     end = start;
   }
   ftruncateSync(fd, 0);
+}
+
+/**
+ * Resuming from a checkpoint: keep only the rows `keep` accepts (those made
+ * up to the checkpoint), rewritten atomically, so the rows the resumed run
+ * makes again are never written twice. Returns how many rows were dropped.
+ */
+export function keepMetrics(path: string, keep: (row: MetricsRecord) => boolean): number {
+  if (!existsSync(path)) return 0;
+  const rows = readMetrics(path);
+  const kept = rows.filter(keep);
+  if (kept.length === rows.length && readFileSync(path, 'utf8').endsWith('\n')) return 0;
+  const text = kept.map(metricsLine).join('');
+  writeFileAtomic(path, text);
+  return rows.length - kept.length;
 }

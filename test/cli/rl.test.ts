@@ -50,7 +50,7 @@ describe('RL commands', () => {
     while (!existsSync(agentFile) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
-    const saved = JSON.parse(readFileSync(agentFile, 'utf8'));
+    const saved = JSON.parse(readFileSync(agentFile, 'utf8')).state.training;
     const target = saved.counters.episodes + 30;
     const r = run([...args, '--episodes', String(target), '--resume']);
     expect(r.code, r.stderr).toBe(0);

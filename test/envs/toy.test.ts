@@ -21,7 +21,7 @@ describe('toy environments', () => {
       [b, [0.4, -1.2]],
       [c, [0.5, -0.3, 0.1]],
     ] as const) {
-      const g = env.exactGradient(logits);
+      const g = env.exactLossGradient(logits);
       logits.forEach((_, j) => {
         const h = 1e-6;
         const up = [...logits];
