@@ -2,18 +2,17 @@
 // Importing this module registers BinaryVAE-v0.
 import './register.js';
 
+export { BinaryVae, type BinaryVaeOptions } from './binaryVae.js';
 export {
-  BinaryVae,
   BinaryVaeModel,
-  evaluateBounds,
   checkModelName,
   VAE_MODELS,
   VAE_MODEL_NAMES,
   type VaeModelName,
   type VaeModelOptions,
-  type BinaryVaeOptions,
   type HardPass,
-} from './binaryVae.js';
+} from './model.js';
+export { evaluateBounds } from './bounds.js';
 export {
   BinaryMnist,
   loadMnist,

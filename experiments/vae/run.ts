@@ -1,15 +1,16 @@
 // `relax-pg experiment vae`: estimators × seeds on one binary-VAE model,
-// written to results/vae/<run>/ (or --out): config, metrics, per-run
-// checkpoints (resume points) and results, the best-validation model,
-// summary.json, plots, image grids and report.md. Runs go to the experiments'
+// written to results/vae/<run>/ (or --out): config, metrics, per-run folders
+// (metrics as the run goes, the resume point, the result, the
+// best-validation model), summary.json, plots, image grids and report.md. Runs go to the experiments'
 // worker pool (one tfjs engine per thread; each run depends only on its seed).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf, currentBackend } from '../../src/tf/index.js';
-import { MetricsWriter, Progress, readJson, writeJsonAtomic, writeRunInfo, writeImageGrid, mean, type Logger } from '../../src/report/index.js';
+import { MetricsWriter, readMetrics, Progress, readJson, writeJsonAtomic, writeRunInfo, writeImageGrid, mean, type Logger } from '../../src/report/index.js';
 import { runPool, defaultWorkers } from '../pool.js';
 import { Rng } from '../../src/random/index.js';
 import { BinaryMnist, mnist, PIXELS, IMAGE_SIZE, type Binarisation, type Mnist } from '../../envs/vae/mnist.js';
+import { hasCheckpoint } from '../../src/nn/index.js';
 import { VaeTrainer, trainVae, type VaeTrack, type VaeTrainConfig } from './train.js';
 import { writeVaeReport } from './report.js';
 
@@ -113,10 +114,10 @@ export interface VaeWorkerData {
   resume: boolean;
 }
 
-/** Where one run keeps its result and its resume point. */
+/** Where one run keeps its metrics, resume point (checkpoint.json in dir), result and best model. */
 export function vaeRunPaths(runsDir: string, estimator: string, seed: number) {
   const dir = join(runsDir, `${estimator}-seed${seed}`);
-  return { dir, result: join(dir, 'result.json'), checkpoint: join(dir, 'checkpoint'), best: join(dir, 'best') };
+  return { dir, result: join(dir, 'result.json'), metrics: join(dir, 'metrics.jsonl'), best: join(dir, 'best') };
 }
 
 /** One estimator × seed: train (from its checkpoint when resuming), write its result and, for the first seed, its image grid. */
@@ -127,16 +128,18 @@ export async function runVaeJob(
   options: { runsDir: string; outDir: string; resume: boolean; onProgress: (p: Record<string, number>) => void },
 ): Promise<VaeTrack> {
   const paths = vaeRunPaths(options.runsDir, job.estimator, job.seed);
+  // A run not resumed starts from nothing, whatever an earlier one left there.
+  if (!options.resume) rmSync(paths.dir, { recursive: true, force: true });
   mkdirSync(paths.dir, { recursive: true });
   const trainer = new VaeTrainer(config, data, job.estimator, job.seed);
   try {
-    if (options.resume && VaeTrainer.hasCheckpoint(paths.checkpoint)) await trainer.loadCheckpoint(paths.checkpoint);
+    let valid = NaN;
     const track = await trainVae(trainer, {
-      checkpointDir: paths.checkpoint,
-      bestDir: paths.best,
-      onLog: (t) => {
-        const last = t.validElbo[t.validElbo.length - 1];
-        options.onProgress({ step: t.step, elbo: Number(t.trainElbo[t.trainElbo.length - 1].toFixed(2)), valid: last === undefined ? NaN : Number(last.toFixed(2)) });
+      runDir: paths.dir,
+      resume: options.resume,
+      onRow: (row) => {
+        if (typeof row.validElbo === 'number') valid = Number(row.validElbo.toFixed(2));
+        if (typeof row.trainElbo === 'number') options.onProgress({ step: row.step as number, elbo: Number(row.trainElbo.toFixed(2)), valid });
       },
     });
     if (job.seed === config.seed) writeImages(trainer, data, join(options.outDir, `images-${job.estimator}.png`));
@@ -158,18 +161,15 @@ export async function runVaeExperiment(
   mkdirSync(runsDir, { recursive: true });
   const source = options.source ?? mnist();
   writeRunInfo(outDir, config, { backend: currentBackend(), data: { train: source.train.count, valid: source.valid.count, test: source.test.count } });
-  const metrics = new MetricsWriter(join(outDir, 'metrics.jsonl'), { append: Boolean(options.resume) });
   const seeds = Array.from({ length: config.seeds }, (_, i) => config.seed + i);
   const tracks: VaeTrack[] = [];
   const jobs: VaeJob[] = [];
-  // Metrics are written when a run finishes; a finished run that is extended already wrote its earlier ones.
-  const writtenUpTo = new Map<string, number>();
   const done = new Map<string, number>();
   const key = (j: VaeJob) => `${j.estimator}:${j.seed}`;
   for (const estimator of config.estimators) {
     for (const seed of seeds) {
       const job = { estimator, seed };
-      const { result, checkpoint } = vaeRunPaths(runsDir, estimator, seed);
+      const { result, dir } = vaeRunPaths(runsDir, estimator, seed);
       const previous = options.resume && existsSync(result) ? readJson<VaeTrack>(result) : undefined;
       // A finished run is reused; one finished with fewer steps than asked continues from its checkpoint.
       if (previous && previous.step >= config.steps) {
@@ -178,8 +178,7 @@ export async function runVaeExperiment(
         logger.info('resumed finished run', { estimator, seed });
         continue;
       }
-      writtenUpTo.set(key(job), previous?.step ?? -1);
-      if (options.resume && VaeTrainer.hasCheckpoint(checkpoint)) logger.info('resuming run from its checkpoint', { estimator, seed });
+      if (options.resume && hasCheckpoint(dir)) logger.info('resuming run from its checkpoint', { estimator, seed });
       jobs.push(job);
     }
   }
@@ -202,16 +201,6 @@ export async function runVaeExperiment(
     onDone: (job, track) => {
       done.set(key(job), config.steps);
       const { estimator, seed } = job;
-      const fresh = (step: number) => step > (writtenUpTo.get(key(job)) ?? -1);
-      track.logSteps.forEach((step, i) => {
-        if (fresh(step)) metrics.write({ estimator, seed, step, trainElbo: track.trainElbo[i], ...track.cvState[i] });
-      });
-      track.evalSteps.forEach((step, i) => {
-        if (fresh(step)) metrics.write({ estimator, seed, step, validElbo: track.validElbo[i] });
-      });
-      track.varianceSteps.forEach((step, i) => {
-        if (fresh(step)) metrics.write({ estimator, seed, step, logVariance: track.logVariance[i] });
-      });
       tracks.push(track);
       logger.info('run finished', {
         estimator,
@@ -225,6 +214,14 @@ export async function runVaeExperiment(
     },
   });
   progress.stop();
+  // Each run wrote its rows as it went (runs/<estimator>-seed<k>/metrics.jsonl); the experiment's file holds them all, in job order.
+  const metrics = new MetricsWriter(join(outDir, 'metrics.jsonl'), { append: false });
+  for (const estimator of config.estimators) {
+    for (const seed of seeds) {
+      const path = vaeRunPaths(runsDir, estimator, seed).metrics;
+      if (existsSync(path)) for (const row of readMetrics(path)) metrics.write({ estimator, seed, ...row });
+    }
+  }
   metrics.close();
   const summary: VaeSummary = {
     model: config.model,

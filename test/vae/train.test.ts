@@ -8,7 +8,10 @@ import { tf } from '../../src/tf/index.js';
 import { createLogger } from '../../src/report/index.js';
 import { UserError } from '../../src/errors.js';
 import { BinaryMnist } from '../../envs/vae/mnist.js';
+import { Rng } from '../../src/random/index.js';
+import { saveLearner } from '../../agents/learn.js';
 import { VaeTrainer, checkVaeEstimator, type VaeTrainConfig } from '../../experiments/vae/train.js';
+import { resumeVae } from '../../experiments/vae/checkpoint.js';
 import { VAE_DEFAULTS, runVaeExperiment } from '../../experiments/vae/run.js';
 import { registerVaeCommand } from '../../experiments/vae/cli.js';
 import { fakeMnist } from './fixtures.js';
@@ -48,22 +51,26 @@ describe('VAE training', () => {
       const config = small({ model, varianceEvery: 0 });
       const a = new VaeTrainer(config, data, estimator, 2);
       for (let i = 0; i < 3; i++) a.step();
-      await a.saveCheckpoint(dir);
+      await saveLearner(a, dir);
       const fa: number[] = [];
       for (let i = 0; i < 3; i++) fa.push(a.step());
       const b = new VaeTrainer(config, data, estimator, 2);
-      await b.loadCheckpoint(dir);
-      expect(b.track.step).toBe(3);
+      expect(await resumeVae(b, dir)).toBe(true);
+      expect(b.counters.steps).toBe(3);
       const fb: number[] = [];
       for (let i = 0; i < 3; i++) fb.push(b.step());
       expect(fb).toEqual(fa);
       expect(values(b)).toEqual(values(a));
       a.dispose();
       b.dispose();
-      // A checkpoint of another estimator is refused with one line.
-      const c = new VaeTrainer(config, data, 'rebar', 2);
-      await expect(c.loadCheckpoint(dir)).rejects.toThrow(UserError);
-      c.dispose();
+      // A checkpoint of another estimator, seed or model is refused with one line, before anything is loaded.
+      for (const [other, name, seed] of [[config, 'rebar', 2], [config, estimator, 3], [{ ...config, lr: 1e-3 }, estimator, 2]] as const) {
+        const c = new VaeTrainer(other, data, name, seed);
+        const before = values(c);
+        await expect(resumeVae(c, dir)).rejects.toThrow(UserError);
+        expect(values(c)).toEqual(before);
+        c.dispose();
+      }
     });
   }
 
@@ -94,11 +101,11 @@ describe('VAE training', () => {
     for (const [model, estimator] of [['linear1', 'relax'], ['linear2', 'relax'], ['linear2', 'muprop'], ['nonlinear', 'muprop']] as const) {
     const trainer = new VaeTrainer(small({ model }), data, estimator, 3);
     trainer.step();
-    trainer.logVariance(3);
+    trainer.logVariance(new Rng('variance'), 3);
     trainer.evaluate('valid', { iwaeSamples: 3, iwaeImages: 4 });
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) trainer.step();
-    expect(Number.isFinite(trainer.logVariance(3))).toBe(true);
+    expect(Number.isFinite(trainer.logVariance(new Rng('variance'), 3))).toBe(true);
     trainer.evaluate('valid', { iwaeSamples: 3, iwaeImages: 4 });
     expect(tf.memory().numTensors).toBe(before);
     trainer.dispose();

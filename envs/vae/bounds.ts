@@ -1,0 +1,62 @@
+// Held-out bounds of a binary VAE on a set of images: the ELBO (one sample
+// of q per image) and the importance-weighted bound IWAE_k (Burda et al.),
+//   log (1/k) Σ_i p(x, b_i) / q(b_i | x),  b_i ~ q(b | x),
+// which tightens towards log p(x) as k grows.
+import { tf } from '../../src/tf/index.js';
+import type { Rng } from '../../src/random/index.js';
+import type { BinaryVaeModel } from './model.js';
+
+/** `times` copies of a block of rows, one after another (tf.tile is slow on wasm). */
+export function repeatRows(block: Float32Array, times: number): Float32Array {
+  const out = new Float32Array(block.length * times);
+  for (let r = 0; r < times; r++) out.set(block, r * block.length);
+  return out;
+}
+
+/**
+ * ELBO (one sample per image) and the importance-weighted bound with k
+ * samples, averaged over `count` images of `data` (count × pixels), in chunks.
+ */
+export function evaluateBounds(
+  model: BinaryVaeModel,
+  data: Float32Array,
+  count: number,
+  options: { iwaeSamples?: number; iwaeImages?: number; rng: Rng; chunk?: number },
+): { elbo: number; iwae?: number } {
+  const P = model.pixels;
+  const L = model.latents;
+  const chunk = options.chunk ?? 500;
+  let elboSum = 0;
+  for (let start = 0; start < count; start += chunk) {
+    const n = Math.min(chunk, count - start);
+    const s = tf.tidy(() => {
+      const x = tf.tensor2d(data.subarray(start * P, (start + n) * P), [n, P]);
+      const u = Array.from({ length: model.layers }, () => tf.tensor2d(options.rng.uniforms(n * L), [n, L]));
+      const pass = model.forward(x, u);
+      return tf.sum(model.reward(x, pass.b, pass.logits));
+    });
+    elboSum += s.dataSync()[0];
+    s.dispose();
+  }
+  const result: { elbo: number; iwae?: number } = { elbo: elboSum / count };
+  const k = options.iwaeSamples ?? 0;
+  if (k > 0) {
+    const images = Math.min(options.iwaeImages ?? count, count);
+    const per = Math.max(1, Math.floor(2000 / k)); // images per chunk: ~2000 rows a pass
+    let iwaeSum = 0;
+    for (let start = 0; start < images; start += per) {
+      const n = Math.min(per, images - start);
+      const s = tf.tidy(() => {
+        const x = tf.tensor2d(repeatRows(data.subarray(start * P, (start + n) * P), k), [k * n, P]); // row r·n + i
+        const u = Array.from({ length: model.layers }, () => tf.tensor2d(options.rng.uniforms(k * n * L), [k * n, L]));
+        const pass = model.forward(x, u);
+        const logw = tf.reshape(model.reward(x, pass.b, pass.logits), [k, n]);
+        return tf.sum(tf.sub(tf.logSumExp(logw, 0), Math.log(k)));
+      });
+      iwaeSum += s.dataSync()[0];
+      s.dispose();
+    }
+    result.iwae = iwaeSum / images;
+  }
+  return result;
+}

@@ -1,0 +1,142 @@
+// One binary-VAE training step: the decoder and prior follow ordinary
+// gradients of f(b); the encoder follows the chosen estimator's ĝ, one
+// estimator per stochastic layer (back-propagated from its logits into the
+// encoder); learned control variates follow ∂φ Σ ĝ² (estimateAndTrain), all
+// at the same step. The linear one-layer model with REBAR or RELAX takes the
+// hand-written step of fast.ts instead (same numbers, a test compares them).
+import { tf } from '../../src/tf/index.js';
+import { estimateAndTrain, mupropTerms, type Estimator } from '../../src/estimators/index.js';
+import type { Rng } from '../../src/random/index.js';
+import { PIXELS } from '../../envs/vae/mnist.js';
+import { VAE_MODELS, type BinaryVaeModel, type HardPass } from '../../envs/vae/model.js';
+import { neuralPart, rebarPart, type VaeEstimators } from './estimators.js';
+import { fastLinearRelaxStep } from './fast.js';
+
+type Tensor = tf.Tensor;
+
+/** What a step reads and updates. */
+export interface StepParts {
+  model: BinaryVaeModel;
+  estimators: VaeEstimators;
+  modelOpt: tf.Optimizer;
+  /** One per layer: tfjs's Adam matches its moments to variables by position, so each variable set needs its own. */
+  cvOpts: tf.Optimizer[];
+  /** The stream of the estimators' uniforms u and v. */
+  noise: Rng;
+  /** Model learning rate, control variates' multiple of it, and the residual's decoupled weight decay. */
+  lr: number;
+  cvLrScale: number;
+  weightDecay: number;
+  fastPath: boolean;
+}
+
+/** Whether the hand-written linear REBAR / RELAX step applies (and is wanted). */
+export function fastPathApplies(parts: Pick<StepParts, 'model' | 'estimators'>, wanted = true): boolean {
+  const arch = VAE_MODELS[parts.model.name];
+  const kind = parts.estimators.kind;
+  return wanted && arch.layers === 1 && arch.hidden.length === 0 && (kind === 'rebar' || kind === 'rebar+neural');
+}
+
+/** Uniforms u and v for n rows, per layer. */
+export function drawNoise(model: BinaryVaeModel, n: number, rng: Rng): { u: Tensor[]; v: Tensor[] } {
+  const L = model.latents;
+  const u: Tensor[] = [];
+  const v: Tensor[] = [];
+  for (let l = 0; l < model.layers; l++) {
+    u.push(tf.tensor2d(rng.uniforms(n * L), [n, L]));
+    v.push(tf.tensor2d(rng.uniforms(n * L), [n, L]));
+  }
+  return { u, v };
+}
+
+/** The encoder surrogate Σ_l Σ ĝ_l · logits_l(ψ) / B (ĝ held fixed): its gradient in ψ is the encoder's. */
+export function encoderSurrogate(model: BinaryVaeModel, x: Tensor, pass: HardPass, gradients: Tensor[]): Tensor {
+  const B = x.shape[0] ?? 1;
+  let total: Tensor = tf.scalar(0);
+  for (let l = 0; l < model.layers; l++) {
+    const logits = model.encoderLogits(l, l === 0 ? x : pass.b[l - 1]);
+    total = tf.add(total, tf.sum(tf.mul(gradients[l], logits)));
+  }
+  return tf.div(total, B);
+}
+
+/** The hard pass, f(b), and each layer's ĝ (pushed to `gradients`), its control variate trained on the way. */
+function estimate(parts: StepParts, x: Tensor, u: Tensor[], v: Tensor[], gradients: Tensor[], residualMeans: Tensor[]): { pass: HardPass; fb: Tensor } {
+  const est = parts.estimators;
+  const { pass, fb, contexts } = est.hardPass(x, u);
+  for (let l = 0; l < parts.model.layers; l++) {
+    const input = est.input(l, pass, u, v, fb, contexts[l]);
+    const estimator: Estimator = est.residualAverages
+      ? (i) => {
+          const { gradient, residual } = mupropTerms(i);
+          residualMeans.push(tf.keep(tf.mean(residual)));
+          return { gradient };
+        }
+      : est.estimator;
+    gradients.push(estimateAndTrain(estimator, input, { optimizer: parts.cvOpts[l], objective: { kind: 'theta' } }).gradient);
+  }
+  est.current = undefined;
+  return { pass, fb };
+}
+
+/** Decoupled weight decay on the residual network's weights (RELAX). */
+function decayResidual(parts: StepParts): void {
+  if (parts.weightDecay <= 0) return;
+  const factor = 1 - parts.lr * parts.cvLrScale * parts.weightDecay;
+  for (const cv of parts.estimators.cvs) {
+    const n = neuralPart(cv);
+    if (n) for (const w of n.net.weights) w.assign(tf.mul(w, factor));
+  }
+}
+
+/**
+ * One training step on the images `xData` (batch × 784): returns the batch
+ * mean of f(b) and, for MuProp, each layer's batch-mean residual f(b) − c(b).
+ * The baselines are not updated here (the caller folds these values in).
+ */
+export function trainingStep(parts: StepParts, xData: Float32Array): { meanF: number; residuals: number[] } {
+  const { model } = parts;
+  const B = xData.length / PIXELS;
+  const gradients: Tensor[] = [];
+  // MuProp: each layer's batch-mean residual f(b) − c(b), kept out of the step's tidy.
+  const residualMeans: Tensor[] = [];
+  const meanF = tf.tidy(() => {
+    const x = tf.tensor2d(xData, [B, PIXELS]);
+    if (parts.fastPath) {
+      const { u, v } = drawNoise(model, B, parts.noise);
+      const theta = model.encoderLogits(0, x);
+      const cv = parts.estimators.cvs[0];
+      const out = fastLinearRelaxStep({
+        model,
+        x,
+        theta,
+        u: u[0],
+        v: v[0],
+        rebar: rebarPart(cv)!,
+        neural: neuralPart(cv),
+        context: model.centre(x),
+        cvOptimizer: parts.cvOpts[0],
+      });
+      parts.modelOpt.applyGradients(out.modelGrads);
+      decayResidual(parts);
+      return tf.mean(out.fb);
+    }
+    const { u, v } = drawNoise(model, B, parts.noise);
+    // The estimators hold the model constant (BinaryVaeModel.withFixedWeights); its own gradients come after.
+    const { pass, fb } = model.withFixedWeights(() => estimate(parts, x, u, v, gradients, residualMeans));
+    // Decoder and prior ascend f(b) directly; the encoder ascends its estimator's ĝ.
+    const { grads } = tf.variableGrads(
+      () => tf.neg(tf.add(tf.div(tf.sum(model.logJoint(x, pass.b)), B), encoderSurrogate(model, x, pass, gradients))) as tf.Scalar,
+      model.variables,
+    );
+    parts.modelOpt.applyGradients(grads);
+    decayResidual(parts);
+    return tf.mean(fb);
+  });
+  tf.dispose(gradients);
+  const value = meanF.dataSync()[0];
+  meanF.dispose();
+  const residuals = residualMeans.map((r) => r.dataSync()[0]);
+  tf.dispose(residualMeans);
+  return { meanF: value, residuals };
+}
