@@ -1,5 +1,5 @@
 // Every agent is one configuration of the policy-gradient loop. The defaults
-// are the paper's discrete-task settings (method.md): 2 × 10 ReLU units,
+// are the paper's discrete-task settings (docs/method.md, "Published settings"): 2 × 10 ReLU units,
 // orthogonal initialisation, one episode per update, γ = 0.99, entropy 0.01,
 // one Adam with β2 = 0.99999.
 import type { Activation, Initializer } from '../src/nn/index.js';

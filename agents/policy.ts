@@ -1,7 +1,7 @@
 // Policies: an MLP from observation to the parameters θ of the action
 // distribution. Learning goes through tfjs; acting goes through a plain
 // typed-array copy of the same network, because a tfjs call per step costs
-// ~70 µs and would dominate small policies (design.md).
+// ~70 µs and would dominate small policies (docs/design.md, "tfjs facts").
 import { tf } from '../src/tf/index.js';
 import { Mlp, activateScalar, type Activation, type Initializer } from '../src/nn/index.js';
 import { bernoulli, categorical, diagNormal, type RelaxedDistribution } from '../src/distributions/index.js';

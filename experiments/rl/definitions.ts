@@ -26,7 +26,7 @@ export interface RlExperiment {
   paperNote?: string;
 }
 
-// Discrete settings (method.md): one episode per update, γ 0.99, entropy
+// Discrete settings (docs/method.md, "Published settings"): one episode per update, γ 0.99, entropy
 // 0.01, 2 × 10 ReLU units, Adam (β2 0.99999), learning rate 0.01.
 const discrete: Partial<AgentConfig> = { learningRate: 0.01, cvLrScale: 1 };
 // RELAX with the optional value term: c_φ(z, s) = V(s) + ĉ(z, s), V fitted by

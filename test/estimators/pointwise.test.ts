@@ -1,5 +1,5 @@
 // REBAR and RELAX computed by the library agree, draw by draw, with an
-// independent double-precision implementation of the formulas in method.md
+// independent double-precision implementation of the formulas in docs/method.md, "Estimators"
 // (derivatives of c taken by finite differences), on a single Bernoulli latent.
 import { describe, it, expect } from 'vitest';
 import { tf } from '../../src/tf/index.js';
@@ -10,7 +10,7 @@ import { RebarControlVariate } from '../../src/controlVariates/index.js';
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const logit = (u: number) => Math.log(u) - Math.log(1 - u);
 
-/** z̃ from method.md: v' = v(1 − p) if b = 0, v·p + (1 − p) if b = 1; z̃ = ℓ + logit(v'). */
+/** z̃ from docs/method.md, "Relaxed and conditional samplers": v' = v(1 − p) if b = 0, v·p + (1 − p) if b = 1; z̃ = ℓ + logit(v'). */
 function zTilde(l: number, b: number, v: number): number {
   const p = sigmoid(l);
   const vp = b === 1 ? v * p + (1 - p) : v * (1 - p);
