@@ -74,3 +74,45 @@ export class NeuralControlVariate implements ControlVariate {
     };
   }
 }
+
+/**
+ * A neural control variate on a continuous sample b itself (LAX on a
+ * reparameterised distribution such as diagNormal):
+ *   c(b, x) = scale · MLP([x, b]),
+ * no relaxation and no temperature. `sampleSize` is b's size (the noise
+ * size, half of a diagNormal θ).
+ */
+export class ContinuousNeuralControlVariate implements ControlVariate {
+  readonly name = 'neural';
+  readonly dependsOnSample = true;
+  readonly net: Mlp;
+  readonly scale?: tf.Variable;
+
+  constructor(options: Omit<NeuralCvOptions, 'temperature'>) {
+    const id = counter++;
+    const { sampleSize, contextSize = 0, hidden = [10], activation = 'tanh', rng } = options;
+    this.net = new Mlp(
+      { sizes: [contextSize + sampleSize, ...hidden, 1], activation, outputGain: options.outputGain ?? 1 },
+      rng,
+      `neuralCv${id}`,
+    );
+    const scale = options.scale === undefined ? 0 : options.scale;
+    if (scale !== null) this.scale = makeVariable(() => tf.scalar(scale), true, `neuralCv${id}/scale`);
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.net.variables, ...(this.scale ? [this.scale] : [])];
+  }
+
+  apply(b: tf.Tensor, context?: tf.Tensor): tf.Tensor {
+    const n = b.shape[0];
+    const flat = b.reshape([n, -1]);
+    const input = context ? tf.concat([context.reshape([context.shape[0], -1]), flat], 1) : flat;
+    const out = this.net.apply(input).reshape([n]);
+    return this.scale ? tf.mul(this.scale, out) : out;
+  }
+
+  named(): Record<string, tf.Variable> {
+    return { ...this.net.namedVariables('net/'), ...(this.scale ? { scale: this.scale } : {}) };
+  }
+}

@@ -1,20 +1,21 @@
 // Bernoulli(σ(ℓ)) with the logistic relaxation z = ℓ + log u − log(1 − u),
 // H(z) = 1[z > 0], and REBAR's conditional z̃ ~ p(z | b, ℓ).
 import { tf } from '../tf/index.js';
-import { UNIFORM_EPS, type RelaxedDistribution } from './types.js';
+import { clampUniforms, type RelaxedDistribution } from './types.js';
 
 type Tensor = tf.Tensor;
 
-const clampUniform = (u: Tensor) => tf.clipByValue(u, UNIFORM_EPS, 1 - UNIFORM_EPS);
 /** logit(u) = log u − log(1 − u). */
 const logit = (u: Tensor) => tf.sub(tf.log(u), tf.log1p(tf.neg(u)));
 
 export const bernoulli: RelaxedDistribution = {
   name: 'bernoulli',
+  kind: 'discrete',
+  noise: 'uniform',
 
   noiseShape: (shape) => shape,
 
-  sample: (logits, u) => tf.add(logits, logit(clampUniform(u))),
+  sample: (logits, u) => tf.add(logits, logit(clampUniforms(u))),
 
   hard: (z) => tf.cast(tf.greater(z, 0), 'float32'),
 
@@ -23,7 +24,7 @@ export const bernoulli: RelaxedDistribution = {
   //   b = 0: z̃ = log v − softplus(−ℓ) − log1p(−v·σ(−ℓ))   (< 0)
   //   b = 1: z̃ = softplus(ℓ) − log(1 − v) + log1p(−(1 − v)·σ(ℓ))   (> 0)
   conditional: (logits, b, v) => {
-    const vc = clampUniform(v);
+    const vc = clampUniforms(v);
     const z0 = tf.sub(
       tf.sub(tf.log(vc), tf.softplus(tf.neg(logits))),
       tf.log1p(tf.neg(tf.mul(vc, tf.sigmoid(tf.neg(logits))))),

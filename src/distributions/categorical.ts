@@ -4,25 +4,26 @@
 //   z̃_b = −log(−log v_b),   z̃_i = −log(−log v_i / p_i − log v_b)  (i ≠ b).
 // (The reference RL code drew z̃_b as log p_b + Gumbel, which is biased.)
 import { tf, safe } from '../tf/index.js';
-import { UNIFORM_EPS, type RelaxedDistribution } from './types.js';
+import { clampUniforms, type RelaxedDistribution } from './types.js';
 
 type Tensor = tf.Tensor;
 
-const clampUniform = (u: Tensor) => tf.clipByValue(u, UNIFORM_EPS, 1 - UNIFORM_EPS);
 /** log(−log u), finite for clamped u. */
 const logNegLog = (u: Tensor) => tf.log(tf.neg(tf.log(u)));
 
 export const categorical: RelaxedDistribution = {
   name: 'categorical',
+  kind: 'discrete',
+  noise: 'uniform',
 
   noiseShape: (shape) => shape,
 
-  sample: (logits, u) => tf.sub(safe.logSoftmax(logits), logNegLog(clampUniform(u))),
+  sample: (logits, u) => tf.sub(safe.logSoftmax(logits), logNegLog(clampUniforms(u))),
 
   hard: (z) => tf.oneHot(tf.argMax(z, -1), z.shape[z.rank - 1]).toFloat(),
 
   conditional: (logits, b, v) => {
-    const vc = clampUniform(v);
+    const vc = clampUniforms(v);
     const logP = safe.logSoftmax(logits);
     const lnl = logNegLog(vc); // log(−log v_i)
     // C = log(−log v_b), broadcast over classes.

@@ -1,39 +1,167 @@
-// Named estimator set-ups: which estimator function and which kind of
-// control variate each needs. Problems (the toy, the VAE, RL) build the
-// control variate from the kind, since only they know f and the sizes.
+// Named estimator set-ups: which estimator function each name runs, which
+// kind of control variate it uses, and what it needs of a problem (f at
+// relaxed inputs, f at a second sample, a kind of distribution).
+// `checkApplicable` refuses a combination that cannot work with one line.
+// Problems (the toy, the VAE, RL) build the control variate from the kind,
+// since only they know f and the sizes. One name, one meaning everywhere:
+//   relax        RELAX with a neural c_φ on the relaxed sample (plus the context when given)
+//   relax-rebar  RELAX with REBAR's relaxation η·f(σ_λ(z)) plus a neural residual
+//   lax          LAX: continuous reparameterised b = T(θ, ε), or discrete b = H(z)
 import { UserError } from '../errors.js';
+import type { Distribution } from '../distributions/index.js';
 import type { Estimator } from './types.js';
 import { reinforce } from './reinforce.js';
 import { relax } from './relax.js';
-import { discreteLax } from './lax.js';
+import { lax } from './lax.js';
 import { concrete, straightThrough } from './concrete.js';
 import { muprop } from './muprop.js';
 import { arm, disarm } from './arm.js';
 
 export type ControlVariateKind = 'none' | 'moving-average' | 'baseline' | 'rebar' | 'neural' | 'rebar+neural';
 
+/** Which distributions an estimator works for: discrete with a relaxation, Bernoulli only, continuous reparameterised, or any. */
+export type DistributionNeed = 'discrete' | 'bernoulli' | 'continuous' | 'any';
+
+/** What an estimator needs of a problem. */
+export interface EstimatorNeeds {
+  /** f at relaxed (continuous) inputs, e.g. f(σ_λ(z)): REBAR, Concrete, straight-through, RELAX-REBAR, MuProp. */
+  relaxedF?: true;
+  /** f evaluated again at a second sample b̃ of the same θ: ARM, DisARM. */
+  secondF?: true;
+  distribution: DistributionNeed;
+  /** The control variate the problem builds for it (buildControlVariate's kind, or none / a moving average). */
+  controlVariate: ControlVariateKind;
+  /** Evaluations of f per sample when more than one (ARM, DisARM: 2). */
+  k?: number;
+}
+
 export interface EstimatorSetup {
   name: string;
   description: string;
+  /** One line: which control variate this name uses (listed in the README). */
+  controlVariateDescription: string;
   estimator: Estimator;
+  needs: EstimatorNeeds;
+  /** The same as needs.controlVariate (kept for existing callers). */
   controlVariate: ControlVariateKind;
   biased: boolean;
 }
 
-const setups: EstimatorSetup[] = [
-  { name: 'reinforce', description: 'score function, no baseline', estimator: reinforce, controlVariate: 'none', biased: false },
-  { name: 'reinforce-baseline', description: 'score function with a moving-average baseline', estimator: reinforce, controlVariate: 'moving-average', biased: false },
-  { name: 'nvil', description: 'score function with a learned input-dependent baseline', estimator: reinforce, controlVariate: 'baseline', biased: false },
-  { name: 'muprop', description: "MuProp: f's first-order expansion at the mean as control variate, plus a learned baseline", estimator: muprop, controlVariate: 'baseline', biased: false },
-  { name: 'concrete', description: 'Concrete / Gumbel-softmax relaxation (biased)', estimator: concrete, controlVariate: 'none', biased: true },
-  { name: 'straight-through', description: 'straight-through through the relaxation (biased)', estimator: straightThrough, controlVariate: 'none', biased: true },
-  { name: 'rebar', description: 'RELAX with c(z) = η·f(σ_λ(z)), η and λ learned', estimator: relax, controlVariate: 'rebar', biased: false },
-  { name: 'relax', description: 'RELAX with a neural control variate on the relaxed sample', estimator: relax, controlVariate: 'neural', biased: false },
-  { name: 'relax-rebar', description: "RELAX with REBAR's relaxation plus a neural residual", estimator: relax, controlVariate: 'rebar+neural', biased: false },
-  { name: 'lax', description: 'discrete LAX with a neural control variate', estimator: discreteLax, controlVariate: 'neural', biased: false },
-  { name: 'arm', description: 'ARM: f at the sample and its antithetic partner, weighted by u − ½ (Bernoulli only)', estimator: arm, controlVariate: 'none', biased: false },
-  { name: 'disarm', description: 'DisARM: ARM with u integrated out given both samples; lower variance (Bernoulli only)', estimator: disarm, controlVariate: 'none', biased: false },
+/** What a problem offers the estimators. */
+export interface ProblemCapabilities {
+  /** Whether f can be evaluated at relaxed inputs (a differentiable black box: yes; a gym task: no). */
+  relaxedF: boolean;
+  /** Whether f can be evaluated again at another sample of the same θ (one-step problems: yes; RL returns: no). */
+  secondF: boolean;
+  /** The distribution of b: a Distribution, its name, or just its kind. */
+  distribution: Distribution | Distribution['name'] | Distribution['kind'];
+}
+
+/** The problem as messages name it: 'CartPole-v1', or { name: 'CartPole-v1', note: 'a gym task' }. */
+export type ProblemLabel = string | { name: string; note?: string };
+
+type SetupSpec = Omit<EstimatorSetup, 'controlVariate'>;
+
+const specs: SetupSpec[] = [
+  {
+    name: 'reinforce',
+    description: 'score function, no baseline',
+    controlVariateDescription: 'none',
+    estimator: reinforce,
+    needs: { distribution: 'any', controlVariate: 'none' },
+    biased: false,
+  },
+  {
+    name: 'reinforce-baseline',
+    description: 'score function with a moving-average baseline',
+    controlVariateDescription: 'a moving average of f (a constant baseline)',
+    estimator: reinforce,
+    needs: { distribution: 'any', controlVariate: 'moving-average' },
+    biased: false,
+  },
+  {
+    name: 'nvil',
+    description: 'score function with a learned input-dependent baseline',
+    controlVariateDescription: 'a learned baseline c_φ(x) of the context only (independent of b)',
+    estimator: reinforce,
+    needs: { distribution: 'any', controlVariate: 'baseline' },
+    biased: false,
+  },
+  {
+    name: 'muprop',
+    description: "MuProp: f's first-order expansion at the mean as control variate, plus a learned baseline",
+    controlVariateDescription: "f's first-order Taylor expansion at the mean-field point, plus a learned baseline c_φ(x)",
+    estimator: muprop,
+    needs: { relaxedF: true, distribution: 'discrete', controlVariate: 'baseline' },
+    biased: false,
+  },
+  {
+    name: 'concrete',
+    description: 'Concrete / Gumbel-softmax relaxation (biased)',
+    controlVariateDescription: 'none (differentiates f at the relaxed sample σ_λ(z))',
+    estimator: concrete,
+    needs: { relaxedF: true, distribution: 'discrete', controlVariate: 'none' },
+    biased: true,
+  },
+  {
+    name: 'straight-through',
+    description: 'straight-through through the relaxation (biased)',
+    controlVariateDescription: "none (f's derivative at b, pushed through σ_λ(z))",
+    estimator: straightThrough,
+    needs: { relaxedF: true, distribution: 'discrete', controlVariate: 'none' },
+    biased: true,
+  },
+  {
+    name: 'rebar',
+    description: 'RELAX with c(z) = η·f(σ_λ(z)), η and λ learned',
+    controlVariateDescription: 'c(z) = η·f(σ_λ(z)): f at the relaxed sample, η and λ learned',
+    estimator: relax,
+    needs: { relaxedF: true, distribution: 'discrete', controlVariate: 'rebar' },
+    biased: false,
+  },
+  {
+    name: 'relax',
+    description: 'RELAX with a neural control variate on the relaxed sample',
+    controlVariateDescription: 'a neural c_φ(σ_λ(z)) on the relaxed sample, plus the context when given; λ learned',
+    estimator: relax,
+    needs: { distribution: 'discrete', controlVariate: 'neural' },
+    biased: false,
+  },
+  {
+    name: 'relax-rebar',
+    description: "RELAX with REBAR's relaxation plus a neural residual",
+    controlVariateDescription: 'η·f(σ_λ(z)) plus a neural residual c_φ(σ_λ(z)) (plus the context when given)',
+    estimator: relax,
+    needs: { relaxedF: true, distribution: 'discrete', controlVariate: 'rebar+neural' },
+    biased: false,
+  },
+  {
+    name: 'lax',
+    description: 'LAX with a neural control variate: continuous reparameterised b = T(θ, ε), or discrete b = H(z)',
+    controlVariateDescription: 'a neural c_φ on b itself (continuous) or on the relaxed z (discrete), plus the context when given',
+    estimator: lax,
+    needs: { distribution: 'any', controlVariate: 'neural' },
+    biased: false,
+  },
+  {
+    name: 'arm',
+    description: 'ARM: f at the sample and its antithetic partner, weighted by u − ½ (Bernoulli only)',
+    controlVariateDescription: "none (f at the antithetic sample; the ½ of u − ½ acts as one)",
+    estimator: arm,
+    needs: { secondF: true, distribution: 'bernoulli', controlVariate: 'none', k: 2 },
+    biased: false,
+  },
+  {
+    name: 'disarm',
+    description: 'DisARM: ARM with u integrated out given both samples; lower variance (Bernoulli only)',
+    controlVariateDescription: 'none (f at the antithetic sample)',
+    estimator: disarm,
+    needs: { secondF: true, distribution: 'bernoulli', controlVariate: 'none', k: 2 },
+    biased: false,
+  },
 ];
+
+const setups: EstimatorSetup[] = specs.map((s) => ({ ...s, controlVariate: s.needs.controlVariate }));
 
 export const ESTIMATORS: Readonly<Record<string, EstimatorSetup>> = Object.fromEntries(setups.map((s) => [s.name, s]));
 
@@ -41,4 +169,71 @@ export function estimatorSetup(name: string): EstimatorSetup {
   const setup = ESTIMATORS[name];
   if (!setup) throw new UserError(`unknown estimator '${name}' (choose from ${Object.keys(ESTIMATORS).join(', ')})`);
   return setup;
+}
+
+const KIND_OF: Record<Distribution['name'], Distribution['kind']> = { bernoulli: 'discrete', categorical: 'discrete', normal: 'continuous' };
+
+/** The name (when known) and kind of a problem's distribution. */
+function distributionOf(d: ProblemCapabilities['distribution']): { name?: Distribution['name']; kind: Distribution['kind'] } {
+  if (typeof d === 'object') return { name: d.name, kind: d.kind };
+  if (d === 'discrete' || d === 'continuous') return { kind: d };
+  if (d in KIND_OF) return { name: d, kind: KIND_OF[d] };
+  throw new UserError(`unknown distribution '${String(d)}' (choose from ${[...Object.keys(KIND_OF), 'discrete', 'continuous'].join(', ')})`);
+}
+
+function distributionFits(need: DistributionNeed, d: { name?: string; kind: string }): boolean {
+  if (need === 'any') return true;
+  if (need === 'bernoulli') return d.name === 'bernoulli';
+  return d.kind === need;
+}
+
+const DISTRIBUTION_PHRASE: Record<Exclude<DistributionNeed, 'any'>, string> = {
+  bernoulli: 'Bernoulli b',
+  discrete: 'a discrete b with a relaxation (bernoulli or categorical)',
+  continuous: 'a continuous reparameterised b',
+};
+
+/** The needs of `name` that a problem with these capabilities lacks, as phrases (empty: applicable). */
+export function missingNeeds(name: string, capabilities: ProblemCapabilities): string[] {
+  const { needs } = estimatorSetup(name);
+  const distribution = distributionOf(capabilities.distribution); // refuses an unknown one, whatever the estimator
+  const missing: string[] = [];
+  if (needs.distribution !== 'any' && !distributionFits(needs.distribution, distribution)) {
+    missing.push(DISTRIBUTION_PHRASE[needs.distribution]);
+  }
+  if (needs.relaxedF && !capabilities.relaxedF) missing.push('f at relaxed inputs');
+  if (needs.secondF && !capabilities.secondF) missing.push('f at a second sample of b');
+  return missing;
+}
+
+export function isApplicable(name: string, capabilities: ProblemCapabilities): boolean {
+  return missingNeeds(name, capabilities).length === 0;
+}
+
+/** The catalog's names that work on a problem with these capabilities, in catalog order. */
+export function applicableEstimators(capabilities: ProblemCapabilities): string[] {
+  return Object.keys(ESTIMATORS).filter((name) => isApplicable(name, capabilities));
+}
+
+const joinAnd = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+/**
+ * Throw one UserError line when estimator `name` cannot work on a problem
+ * with these capabilities, e.g.
+ *   'rebar' needs f at relaxed inputs, which CartPole-v1 does not have (a gym task)
+ * (also for an unknown name). `problem` names the problem in the message.
+ */
+export function checkApplicable(name: string, capabilities: ProblemCapabilities, problem: ProblemLabel = 'this problem'): void {
+  const missing = missingNeeds(name, capabilities);
+  if (missing.length === 0) return;
+  const label = typeof problem === 'string' ? { name: problem } : problem;
+  const needs = estimatorSetup(name).needs;
+  const notes: string[] = [];
+  if (label.note) notes.push(label.note);
+  if (needs.distribution !== 'any' && !distributionFits(needs.distribution, distributionOf(capabilities.distribution))) {
+    const d = distributionOf(capabilities.distribution);
+    notes.push(`its b is ${d.name ?? d.kind}`);
+  }
+  const tail = notes.length ? ` (${notes.join('; ')})` : '';
+  throw new UserError(`'${name}' needs ${joinAnd(missing)}, which ${label.name} does not have${tail}`);
 }

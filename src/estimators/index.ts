@@ -1,10 +1,23 @@
-export type { Estimator, EstimatorInput, EstimatorOutput } from './types.js';
+export { perSample, relaxedOnly, type Estimator, type EstimatorInput, type EstimatorOutput } from './types.js';
 export { reinforce } from './reinforce.js';
 export { relax } from './relax.js';
 export { muprop, mupropTerms, type MupropTerms } from './muprop.js';
-export { discreteLax, laxContinuous } from './lax.js';
+export { lax, discreteLax, laxContinuous } from './lax.js';
 export { concrete, straightThrough } from './concrete.js';
 export { arm, disarm } from './arm.js';
 export { MovingAverage } from './baseline.js';
 export { estimateAndTrain, trainControlVariate, varianceLoss, logVarianceOf, type VarianceObjective, type EstimateResult } from './variance.js';
-export { ESTIMATORS, estimatorSetup, type EstimatorSetup, type ControlVariateKind } from './catalog.js';
+export {
+  ESTIMATORS,
+  estimatorSetup,
+  checkApplicable,
+  missingNeeds,
+  isApplicable,
+  applicableEstimators,
+  type EstimatorSetup,
+  type EstimatorNeeds,
+  type DistributionNeed,
+  type ProblemCapabilities,
+  type ProblemLabel,
+  type ControlVariateKind,
+} from './catalog.js';

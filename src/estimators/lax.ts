@@ -1,38 +1,48 @@
-// LAX. Continuous b = T(θ, ε) (a DiagNormal here, θ = [mean, logStd]):
+// LAX (Grathwohl et al. 2018), one estimator for both kinds of distribution.
+// Continuous reparameterised b = T(θ, ε) (e.g. diagNormal, θ = [mean, logStd]):
 //   ĝ = [f(b) − c(b)] ∂θ log p(b|θ) + ∂θ c(T(θ, ε)),
-// with c evaluated at the b actually drawn (rebuilt from its own noise).
-// Discrete LAX (b = H(z)):
+// with c evaluated at the b actually taken, rebuilt from its own noise ε
+// (passed as `u`). Discrete b = H(z), z = z(θ, u):
 //   ĝ = f(b) ∂θ log p(b|θ) − c(z) ∂θ log p(z|θ) + ∂θ c(z(θ, u)).
+// Both are unbiased for any c (the first because E[c(b) ∂θ log p(b|θ)] =
+// ∂θ E c(b) = E ∂θ c(T(θ, ε)); the second the same with z in place of b,
+// plus the score-function term for f).
 import { tf } from '../tf/index.js';
 import { UserError } from '../errors.js';
 import { diagNormal } from '../distributions/index.js';
-import { perSample, type Estimator } from './types.js';
+import { perSample, relaxedOnly, type Estimator, type EstimatorInput, type EstimatorOutput } from './types.js';
 import type { ControlVariate } from '../controlVariates/types.js';
 
 type Tensor = tf.Tensor;
 
-/** Continuous LAX. `eps` is the standard-normal noise that produced the action. */
-export function laxContinuous(input: {
-  theta: Tensor;
-  eps: Tensor;
-  fb: Tensor;
-  cv: ControlVariate;
-  context?: Tensor;
-}): { gradient: Tensor } {
-  const { theta, eps, fb, cv, context } = input;
+function controlVariateOf(input: EstimatorInput): ControlVariate {
+  if (!input.cv) throw new UserError('LAX needs a control variate');
+  return input.cv;
+}
+
+/** Continuous LAX: b = T(θ, ε) with ε = input.u; c is applied to b (and the context). */
+function continuousLax(input: EstimatorInput): EstimatorOutput {
+  const { dist, theta, u: eps, fb, context } = input;
+  const cv = controlVariateOf(input);
+  // ∂θ c(T(θ, ε)) first, before anything else is computed from θ (under an
+  // outer tape the inner gradient would otherwise run through it); c(b) per
+  // sample is kept from inside the closure.
   let cB: Tensor | undefined;
   const dcB = tf.grad((th: Tensor) => {
-    cB = tf.keep(tf.reshape(cv.apply(diagNormal.sample(th, eps), context), fb.shape));
+    cB = tf.keep(tf.reshape(cv.apply(dist.sample(th, eps), context), fb.shape));
     return tf.sum(cB);
   })(theta);
-  const b = diagNormal.sample(theta, eps);
-  const gradient = tf.add(tf.mul(perSample(tf.sub(fb, cB!), theta), diagNormal.score(theta, b)), dcB);
+  const b = dist.hard(dist.sample(theta, eps));
+  const gradient = tf.add(tf.mul(perSample(tf.sub(fb, cB!), theta), dist.score(theta, b)), dcB);
   cB!.dispose();
   return { gradient };
 }
 
-export const discreteLax: Estimator = ({ dist, theta, u, fb, b: taken, cv, context }) => {
-  if (!cv) throw new UserError('LAX needs a control variate');
+/** Discrete LAX: b = H(z(θ, u)) (or the b taken); c is applied to the relaxed z (and the context). */
+export const discreteLax: Estimator = (input) => {
+  const { theta, u, fb, b: taken, context } = input;
+  const dist = relaxedOnly('discrete LAX', input.dist);
+  const cv = controlVariateOf(input);
   const z = dist.sample(theta, u);
   const b = taken ?? dist.hard(z);
   let cZ: Tensor | undefined;
@@ -50,3 +60,16 @@ export const discreteLax: Estimator = ({ dist, theta, u, fb, b: taken, cv, conte
   cZ!.dispose();
   return { gradient };
 };
+
+/** LAX through the common signature: continuous LAX for a continuous reparameterised distribution, discrete LAX otherwise. */
+export const lax: Estimator = (input) => (input.dist.kind === 'continuous' ? continuousLax(input) : discreteLax(input));
+
+/**
+ * Continuous LAX on a diagNormal, the old signature. `eps` is the
+ * standard-normal noise that produced the action.
+ * @deprecated use `lax({ dist: diagNormal, theta, u: eps, fb, cv, context })`.
+ */
+export function laxContinuous(input: { theta: Tensor; eps: Tensor; fb: Tensor; cv: ControlVariate; context?: Tensor }): { gradient: Tensor } {
+  const { theta, eps, fb, cv, context } = input;
+  return lax({ dist: diagNormal, theta, u: eps, fb, cv, context });
+}

@@ -14,7 +14,7 @@
 // which is exactly E[b].
 import { tf, safe } from '../tf/index.js';
 import { UserError } from '../errors.js';
-import { perSample, type Estimator, type EstimatorInput } from './types.js';
+import { perSample, relaxedOnly, type Estimator, type EstimatorInput } from './types.js';
 
 export interface MupropTerms {
   /** ĝ, same shape as θ. */
@@ -28,7 +28,8 @@ const perRow = (t: tf.Tensor) => (t.rank === 1 ? t : tf.sum(t, Array.from({ leng
 
 /** MuProp's estimate and its residual f(b) − c(b). */
 export function mupropTerms(input: EstimatorInput): MupropTerms {
-  const { dist, theta, u, fb, b: taken, cv, baseline, relaxedF, context } = input;
+  const { theta, u, fb, b: taken, cv, baseline, relaxedF, context } = input;
+  const dist = relaxedOnly('MuProp', input.dist);
   if (!relaxedF) throw new UserError('MuProp needs the objective at continuous inputs (relaxedF) to expand it around the mean');
   if (cv?.dependsOnSample) {
     throw new UserError(`MuProp cannot use the sample-dependent control variate '${cv.name}' as its baseline (it would be biased)`);

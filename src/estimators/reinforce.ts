@@ -1,5 +1,7 @@
 // REINFORCE (score function): ĝ = [f(b) − c] ∂θ log p(b|θ), with c a constant,
-// a moving average, or a learned c(context) that does not depend on b.
+// a moving average, or a learned c(context) that does not depend on b. Any
+// distribution: b = H(z(θ, u)) for a discrete one, b = T(θ, u) for a
+// continuous one (whose `hard` is the identity), or the b taken.
 import { tf } from '../tf/index.js';
 import { UserError } from '../errors.js';
 import { perSample, type Estimator } from './types.js';

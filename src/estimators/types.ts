@@ -1,23 +1,35 @@
 // The one signature every estimator shares.
 import type { tf } from '../tf/index.js';
-import type { RelaxedDistribution } from '../distributions/index.js';
+import { UserError } from '../errors.js';
+import { isRelaxed, type Distribution, type RelaxedDistribution } from '../distributions/index.js';
 import type { ControlVariate, RelaxedObjective } from '../controlVariates/types.js';
 
 type Tensor = tf.Tensor;
 
 export interface EstimatorInput {
-  /** The distribution of b given θ. */
-  dist: RelaxedDistribution;
-  /** Its parameters (e.g. logits), shape [batch, ...]; need not be a variable. */
+  /**
+   * The distribution of b given θ: discrete with a relaxation (bernoulli,
+   * categorical) or continuous reparameterised (diagNormal). Estimators that
+   * need the relaxation refuse a continuous one with a UserError.
+   */
+  dist: Distribution;
+  /** Its parameters (e.g. logits, or [mean, logStd]), shape [batch, ...]; need not be a variable. */
   theta: Tensor;
-  /** Uniforms for z (b = H(z(θ, u))) and for z̃; shape dist.noiseShape(θ.shape). */
+  /**
+   * The noise of the sample, shape dist.noiseShape(θ.shape): uniforms for z
+   * (b = H(z(θ, u))) for a discrete distribution, the standard normals ε of
+   * b = T(θ, ε) for a continuous one.
+   */
   u: Tensor;
-  v: Tensor;
-  /** f(b) per sample, shape [batch], already evaluated by the black box at b = H(z(θ, u)). */
+  /** Uniforms for z̃ (RELAX, REBAR); unused by the other estimators and by continuous distributions. */
+  v?: Tensor;
+  /** f(b) per sample, shape [batch], already evaluated by the black box at b = H(z(θ, u)) (or T(θ, u)). */
   fb: Tensor;
   /**
    * The hard sample actually taken, when the caller drew it itself (e.g. an
    * agent acting through a typed-array forward pass); else b = H(z(θ, u)).
+   * Continuous LAX ignores it and rebuilds b = T(θ, u) from the noise, so
+   * that c is evaluated at exactly the b its reparameterisation gives.
    */
   b?: Tensor;
   /** Learned control variate c_φ (RELAX, LAX, learned baselines). */
@@ -52,4 +64,12 @@ export type Estimator = (input: EstimatorInput) => EstimatorOutput;
 /** Reshape a per-sample [batch] tensor so it broadcasts against θ [batch, ...]. */
 export function perSample(x: Tensor, theta: Tensor): Tensor {
   return x.rank === theta.rank ? x : x.reshape([x.shape[0] ?? 1, ...new Array(theta.rank - 1).fill(1)]);
+}
+
+/** The distribution as a relaxed one, or a UserError naming the estimator that needs the relaxation. */
+export function relaxedOnly(estimator: string, dist: Distribution): RelaxedDistribution {
+  if (!isRelaxed(dist)) {
+    throw new UserError(`${estimator} needs a discrete distribution with a continuous relaxation (bernoulli or categorical), not '${dist.name}'`);
+  }
+  return dist;
 }

@@ -2,14 +2,16 @@
 // gradient (fixed seeds), on the Bernoulli toy (one and several latents) and
 // the categorical toy, with control variates that are far from trivial.
 // Concrete and straight-through are shown to be biased by the same test.
-// ARM and DisARM (Bernoulli only) show as skipped on the categorical toy; that
-// they refuse it is tested in arm.test.ts.
+// Estimators the catalog does not apply to a problem (ARM and DisARM, Bernoulli
+// only, on the categorical toy) show as skipped; that they refuse it is tested
+// in arm.test.ts and catalog.test.ts. The Gaussian cases are in gaussian.test.ts.
 import { describe, it, expect } from 'vitest';
 import { tf } from '../../src/tf/index.js';
 import { Rng } from '../../src/random/index.js';
 import { toyProblem, type ToyProblem } from '../../experiments/toy/problem.js';
 import { toyEstimator, type ToyEstimator } from '../../experiments/toy/setup.js';
 import { estimateStatistics } from '../../experiments/toy/estimate.js';
+import { isApplicable } from '../../src/estimators/index.js';
 
 const Z = 4; // fixed seeds: |z| < 4 for every unbiased case
 
@@ -33,8 +35,6 @@ function check(problem: ToyProblem, name: string, logits: number[], samples: num
 }
 
 const unbiased = ['reinforce', 'reinforce-baseline', 'muprop', 'rebar', 'relax', 'relax-rebar', 'lax', 'arm', 'disarm'];
-/** Estimators defined for Bernoulli latents only: reported as skipped on other distributions. */
-const bernoulliOnly = new Set(['arm', 'disarm']);
 
 describe('unbiased estimators: mean within 4 SE of the exact gradient', () => {
   const cases: [string, ToyProblem, number[]][] = [
@@ -44,7 +44,7 @@ describe('unbiased estimators: mean within 4 SE of the exact gradient', () => {
   ];
   for (const [label, problem, logits] of cases) {
     for (const name of unbiased) {
-      const applies = problem.dist.name === 'bernoulli' || !bernoulliOnly.has(name);
+      const applies = isApplicable(name, { relaxedF: true, secondF: true, distribution: problem.dist });
       it.skipIf(!applies)(`${name} on ${label}`, () => {
         const s = check(problem, name, logits, 100_000, 7);
         for (const z of zs(s.zScore)) expect(Math.abs(z)).toBeLessThan(Z);
