@@ -1,22 +1,24 @@
-// The one policy-gradient loop. Every agent (REINFORCE, A2C, RELAX, LAX) is a
+// The one policy-gradient agent. Every agent (REINFORCE, A2C, RELAX, LAX) is a
 // configuration of this class: roll out whole episodes with the typed-array
 // policy, compute discounted returns (bootstrapped at truncation when there is
-// a value function), estimate ĝ_t = ∂θ_t of the return with the configured
-// estimator, push Σ_t θ(ψ)_t·ĝ_t into the policy, and fit the value function
-// (squared error) and the control variate (∂φ of the squared policy gradient).
+// a value function), estimate ĝ_t = ∂θ_t of the return with the catalog
+// estimator the configuration names (agents/applicable.ts; refused with the
+// catalog's one line when it cannot work on the env), push Σ_t θ(ψ)_t·ĝ_t into
+// the policy, and fit the value function (squared error) and the control
+// variate (∂φ of the squared policy gradient): agents/update.ts.
 import { tf } from '../src/tf/index.js';
 import { Rng, stream, type AleaState } from '../src/random/index.js';
-import { diagNormal } from '../src/distributions/index.js';
-import { reinforce, relax, laxContinuous, trainControlVariate, logVarianceOf, MovingAverage } from '../src/estimators/index.js';
+import { estimatorSetup, logVarianceOf, type Estimator, type MovingAverage } from '../src/estimators/index.js';
 import type { ControlVariate } from '../src/controlVariates/index.js';
-import { makeOptimizer, getLearningRate, setLearningRate, type CheckpointParts } from '../src/nn/index.js';
+import { makeOptimizer, getLearningRate, type CheckpointParts } from '../src/nn/index.js';
 import { UserError } from '../src/errors.js';
 import { Box, flatdim, make, type Env, type Space } from '../envs/index.js';
-import { Policy, actionKind } from './policy.js';
-import { ActionCritic, ValueFunction, WithValue, relaxCritic } from './critics.js';
-import { collect, type Rollout } from './rollout.js';
-import { discountedReturns, gae } from './returns.js';
-import { checkAgentKind, type AgentConfig } from './config.js';
+import { Policy } from './policy.js';
+import { ActionCritic, ValueFunction, WithValue, buildCritics } from './critics.js';
+import { collect, evaluatePolicy, type Rollout } from './rollout.js';
+import { gradientSamples, updateFrom } from './update.js';
+import { agentEstimator, checkAgent, checkAgentApplicable } from './applicable.js';
+import type { AgentConfig } from './config.js';
 import { learn as runLoop, type Counters, type EpisodeStats, type Learner } from './learn.js';
 
 export type { EpisodeStats } from './learn.js';
@@ -85,6 +87,9 @@ export class PolicyGradientAgent implements Learner {
   readonly valueOpt?: tf.Optimizer;
   readonly cvOpt?: tf.Optimizer;
   readonly baseline?: MovingAverage;
+  /** The catalog estimator this agent runs (see agents/applicable.ts) and its function. */
+  readonly estimatorName: string;
+  readonly estimator: Estimator;
   /** Noise for acting, for the conditional samples z̃, for evaluation. */
   rngs: { act: Rng; update: Rng };
   counters: Counters = { episodes: 0, steps: 0, updates: 0 };
@@ -110,22 +115,15 @@ export class PolicyGradientAgent implements Learner {
     const init = stream(config.seed, 'init');
     this.rngs = { act: stream(config.seed, 'act'), update: stream(config.seed, 'update') };
     // Check compatibility before any variable exists, so a refused agent leaks nothing.
-    checkAgentKind(config.kind);
-    const continuous = actionKind(actionSpace) === 'gaussian';
-    if (config.kind === 'relax' && continuous) throw new UserError("the 'relax' agent needs discrete actions (Discrete or MultiBinary); use 'lax'");
-    if (config.kind === 'lax' && !continuous) throw new UserError("the 'lax' agent needs continuous actions (Box); use 'relax'");
+    checkAgent(config.kind);
+    checkAgentApplicable(config, actionSpace);
+    this.estimatorName = agentEstimator(config);
+    this.estimator = estimatorSetup(this.estimatorName).estimator;
     this.policy = new Policy(this.obsSize, actionSpace, config, init);
-    const needsValue = config.baseline === 'value' || config.kind === 'a2c' || config.kind === 'lax' || config.cvWithValue;
-    if (needsValue) this.value = new ValueFunction(this.obsSize, config.valueHidden, config.valueActivation, init);
-    if (config.kind === 'reinforce' && config.baseline === 'moving-average') this.baseline = new MovingAverage(0.99);
-    if (config.kind === 'relax') {
-      const inner = relaxCritic(this.policy.dist, this.obsSize, this.policy.size, config.cvHidden, config.cvActivation, init);
-      this.cv = this.value && config.cvWithValue ? new WithValue(inner, this.value) : inner;
-    }
-    if (config.kind === 'lax') {
-      const inner = new ActionCritic(this.obsSize, this.policy.size, config.cvHidden, config.cvActivation, init);
-      this.cv = new WithValue(inner, this.value!);
-    }
+    const critics = buildCritics(config, this.policy, this.obsSize, init);
+    this.value = critics.value;
+    this.cv = critics.cv;
+    this.baseline = critics.baseline;
     const opt = (lr: number) => makeOptimizer({ kind: config.optimizer, learningRate: lr, beta2: config.beta2 });
     this.policyOpt = opt(config.learningRate);
     if (this.value) this.valueOpt = opt(config.learningRate * config.cvLrScale);
@@ -137,117 +135,16 @@ export class PolicyGradientAgent implements Learner {
     return this.policy.sample(obs, this.rngs.act, options.deterministic).action;
   }
 
-  /** Policy-gradient estimate per step, ĝ_t with θ_t's shape, for a rollout. Trains the CV if `train`. */
-  private estimate(
-    r: Rollout,
-    train: boolean,
-  ): { ghat: tf.Tensor2D; returns: Float32Array; values?: Float32Array; advantages?: Float32Array; cvLoss?: number } {
-    const { config, policy } = this;
-    const T = r.steps;
-    const k = policy.size;
-    const obs = tf.tensor2d(r.obs, [T, this.obsSize]);
-    const values = this.value ? (tf.tidy(() => this.value!.apply(obs).dataSync()) as Float32Array) : undefined;
-    const tails = r.truncated.map((trunc, e) =>
-      trunc && this.value && (config.kind !== 'relax' || config.cvWithValue)
-        ? tf.tidy(() => this.value!.apply(tf.tensor2d(r.finalObs[e], [1, this.obsSize])).dataSync()[0])
-        : 0,
-    );
-    const returns = discountedReturns(r.rewards, r.episodeEnds, config.gamma, tails);
-    const theta = tf.tidy(() => policy.theta(obs)); // constant: outside any tape
-    const u = tf.tensor2d(r.noise, [T, k]);
-    const b = tf.tensor2d(r.b, [T, k]);
-    let ghat: tf.Tensor2D;
-    let cvLoss: number | undefined;
-    // GAE advantages where there is a value function (λ = 1: R_t − V(s_t)).
-    const advantages = values ? gae(r.rewards, values, r.episodeEnds, config.gamma, config.gaeLambda, tails) : undefined;
-    if (config.kind === 'relax' || config.kind === 'lax') {
-      const fb = tf.tensor1d(returns);
-      const v = tf.tensor2d(this.rngs.update.uniforms(T * k), [T, k]);
-      const compute =
-        config.kind === 'relax'
-          ? () => relax({ dist: policy.dist, theta, u, v, fb, b, cv: this.cv, context: obs }).gradient
-          : () => laxContinuous({ theta, eps: u, fb, cv: this.cv!, context: obs }).gradient;
-      if (train) {
-        const objective = { kind: 'parameters' as const, variables: policy.variables, theta: () => policy.theta(obs) };
-        const res = trainControlVariate(compute, this.cv!.variables, this.cvOpt!, objective);
-        ghat = res.gradient as tf.Tensor2D;
-        cvLoss = res.varianceLoss;
-        for (let i = 1; i < config.cvUpdates; i++) {
-          tf.dispose(trainControlVariate(compute, this.cv!.variables, this.cvOpt!, objective).gradient);
-        }
-      } else {
-        ghat = tf.tidy(compute) as tf.Tensor2D;
-      }
-      tf.dispose([fb, v]);
-    } else {
-      // REINFORCE / A2C: (R_t − baseline) ∂θ log π(a_t|s_t), or GAE advantages.
-      let adv: Float32Array = advantages ?? returns;
-      if (!advantages && this.baseline) {
-        const c = this.baseline.value;
-        adv = returns.map((x) => x - c);
-      }
-      ghat = tf.tidy(() => {
-        const fb = tf.tensor1d(adv);
-        if (policy.kind === 'gaussian') return tf.mul(fb.reshape([T, 1]), diagNormal.score(theta, b)) as tf.Tensor2D;
-        return reinforce({ dist: policy.dist, theta, u, v: u, fb, b }).gradient as tf.Tensor2D;
-      });
-    }
-    tf.dispose([obs, theta, u, b]);
-    return { ghat, returns, values, advantages, cvLoss };
-  }
-
-  /** One update from a rollout: policy, value function, control variate. */
+  /** One update from a rollout: policy, value function, control variate (agents/update.ts). */
   update(r: Rollout): UpdateInfo {
     const start = performance.now();
-    const { config, policy } = this;
-    const T = r.steps;
-    const nEpisodes = r.episodeEnds.length;
-    const { ghat, returns, values, advantages, cvLoss } = this.estimate(r, true);
-    const obs = tf.tensor2d(r.obs, [T, this.obsSize]);
-    const thetaOld = config.targetKl > 0 ? tf.tidy(() => policy.theta(obs)) : undefined;
-    // Ascend Σ_t θ_t·ĝ_t (+ entropy bonus); the loss is its negative, averaged over episodes.
-    const gradNorm = tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => {
-        const th = policy.theta(obs);
-        const pg = tf.sum(tf.mul(th, ghat));
-        const entropy = tf.sum(policy.entropy(th));
-        return tf.div(tf.neg(tf.add(pg, tf.mul(config.entropyCoef, entropy))), nEpisodes) as tf.Scalar;
-      }, policy.variables);
-      this.policyOpt.applyGradients(grads);
-      return Object.values(grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0], 0);
-    });
-    let kl: number | undefined;
-    if (thetaOld) {
-      kl = tf.tidy(() => tf.mean(policy.klFrom(thetaOld, policy.theta(obs))).dataSync()[0]);
-      thetaOld.dispose();
-      const lr = getLearningRate(this.policyOpt);
-      if (kl > 2 * config.targetKl) setLearningRate(this.policyOpt, lr / 1.5);
-      else if (kl < config.targetKl / 2) setLearningRate(this.policyOpt, lr * 1.5);
-    }
-    let valueLoss: number | undefined;
-    if (this.value && this.valueOpt) {
-      // Targets: GAE advantages + V (= the bootstrapped returns when λ = 1).
-      const target = tf.tensor1d(advantages && values ? advantages.map((a, t) => a + values[t]) : returns);
-      for (let i = 0; i < config.valueUpdates; i++) {
-        const loss = this.valueOpt.minimize(() => tf.mean(tf.square(tf.sub(this.value!.apply(obs), target))) as tf.Scalar, true, this.value.net.variables);
-        valueLoss = loss!.dataSync()[0];
-        loss!.dispose();
-      }
-      target.dispose();
-    }
-    if (this.baseline) {
-      for (let e = 0, start = 0; e < nEpisodes; start = r.episodeEnds[e], e++) this.baseline.update(returns[start]);
-    }
-    tf.dispose([obs, ghat]);
-    policy.refresh();
+    const step = updateFrom(this, r);
     this.counters.updates++;
     return {
       update: this.counters.updates,
       episodes: this.counters.episodes,
       steps: this.counters.steps,
-      gradientSquaredNorm: cvLoss ?? gradNorm,
-      valueLoss,
-      kl,
+      ...step,
       learningRate: getLearningRate(this.policyOpt),
       seconds: (performance.now() - start) / 1000,
     };
@@ -260,32 +157,7 @@ export class PolicyGradientAgent implements Learner {
    * Nothing is trained; the agent's own random streams are left untouched.
    */
   gradientSamples(env: Env<any, any>, episodes: number, seed = this.config.seed + 7919 * (this.counters.updates + 1)): Float32Array[] {
-    const rng = stream(seed, 'gradient-samples');
-    const saved = this.rngs;
-    this.rngs = { act: rng, update: rng };
-    const rows: Float32Array[] = [];
-    let first: number | undefined = seed;
-    const seedOnce = () => {
-      const s = first;
-      first = undefined;
-      return s;
-    };
-    try {
-      for (let i = 0; i < episodes; i++) {
-        const r = collect(env, this.policy, rng, 1, 0, seedOnce);
-        const { ghat } = this.estimate(r, false);
-        const obs = tf.tensor2d(r.obs, [r.steps, this.obsSize]);
-        const flat = tf.tidy(() => {
-          const { grads } = tf.variableGrads(() => tf.sum(tf.mul(this.policy.theta(obs), ghat)) as tf.Scalar, this.policy.variables);
-          return tf.concat(Object.values(grads).map((g) => g.reshape([-1])));
-        });
-        rows.push(flat.dataSync() as Float32Array);
-        tf.dispose([flat, obs, ghat]);
-      }
-    } finally {
-      this.rngs = saved;
-    }
-    return rows;
+    return gradientSamples(this, env, episodes, seed);
   }
 
   get seed(): number {
@@ -412,21 +284,8 @@ export class PolicyGradientAgent implements Learner {
 
   /** Returns of `episodes` episodes with the current policy (deterministic by default), from `seed`. */
   evaluate(env: Env<any, any>, episodes: number, options: { seed?: number; deterministic?: boolean } = {}): number[] {
-    const rng = stream(options.seed ?? this.config.seed, 'evaluate');
-    const returns: number[] = [];
-    for (let e = 0; e < episodes; e++) {
-      let [obs] = env.reset({ seed: e === 0 ? (options.seed ?? this.config.seed) : undefined }) as [Float32Array, unknown];
-      let total = 0;
-      for (;;) {
-        const a = this.policy.sample(obs, rng, options.deterministic ?? true);
-        const [next, reward, terminated, truncated] = env.step(a.action);
-        total += reward;
-        obs = next as Float32Array;
-        if (terminated || truncated) break;
-      }
-      returns.push(total);
-    }
-    return returns;
+    const seed = options.seed ?? this.config.seed;
+    return evaluatePolicy(this.policy, env, episodes, seed, options.deterministic ?? true);
   }
 
   /** Save to a folder (see agents/io.ts for the format); loadAgent(dir) reads it back. */

@@ -2,7 +2,8 @@
 import type { Env, Space } from '../envs/index.js';
 import { Box } from '../envs/index.js';
 import { PolicyGradientAgent } from './agent.js';
-import { agentConfig, checkAgentKind, type AgentConfig, type AgentKind } from './config.js';
+import { agentConfig, type AgentConfig, type AgentKind } from './config.js';
+import { checkAgent, checkAgentApplicable } from './applicable.js';
 
 type Options = Partial<Omit<AgentConfig, 'kind'>>;
 
@@ -29,7 +30,11 @@ export class RelaxAgent extends PolicyGradientAgent {
   }
 }
 
-/** LAX for continuous actions: Gaussian policy, c_φ(a, s) = V(s) + ĉ(a, s) at the action taken. */
+/**
+ * LAX (the catalog's 'lax'): c_φ(x, s) = V(s) + ĉ(x, s), x the action taken
+ * (continuous actions, a Gaussian policy) or the relaxed z (discrete actions).
+ * The continuous-task settings (CONTINUOUS_DEFAULTS) either way.
+ */
 export class LaxAgent extends PolicyGradientAgent {
   constructor(observationSpace: Space<unknown>, actionSpace: Space<unknown>, options: Options = {}) {
     super(observationSpace, actionSpace, agentConfig('lax', options, true));
@@ -38,10 +43,17 @@ export class LaxAgent extends PolicyGradientAgent {
 
 export const AGENTS = ['reinforce', 'a2c', 'relax', 'lax'] as const;
 
-/** An agent of the given kind for an environment's spaces. */
+/**
+ * An agent of the given kind for an environment's spaces. A kind the
+ * environment cannot serve (e.g. 'relax' on Box actions, or a catalog
+ * estimator such as 'rebar' or 'arm' that needs what a gym task lacks) is
+ * refused with the catalog's one line, naming the environment.
+ */
 export function createAgent(kind: string, env: Env<any, any>, options: Options = {}): PolicyGradientAgent {
   const classes: Record<AgentKind, typeof ReinforceAgent> = { reinforce: ReinforceAgent, a2c: A2CAgent, relax: RelaxAgent, lax: LaxAgent };
-  checkAgentKind(kind);
+  const envName = env.spec?.id ?? 'this environment';
+  checkAgent(kind, env.actionSpace, envName);
+  checkAgentApplicable(agentConfig(kind, options), env.actionSpace, envName);
   const Agent = classes[kind];
   return new Agent(env.observationSpace, env.actionSpace, options);
 }

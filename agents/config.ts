@@ -3,23 +3,9 @@
 // orthogonal initialisation, one episode per update, γ = 0.99, entropy 0.01,
 // one Adam with β2 = 0.99999.
 import type { Activation, Initializer } from '../src/nn/index.js';
-import { UserError } from '../src/errors.js';
 
 export type AgentKind = 'reinforce' | 'a2c' | 'relax' | 'lax';
 export const AGENT_KINDS: readonly AgentKind[] = ['reinforce', 'a2c', 'relax', 'lax'];
-
-/**
- * A one-line UserError unless `kind` is an agent. Estimators that evaluate f
- * at a second sample (ARM, DisARM) get their own reason: an episode's return
- * cannot be re-evaluated at an action that was not taken.
- */
-export function checkAgentKind(kind: string): asserts kind is AgentKind {
-  if ((AGENT_KINDS as readonly string[]).includes(kind)) return;
-  if (kind === 'arm' || kind === 'disarm') {
-    throw new UserError(`'${kind}' cannot train an agent: it needs the return at a second action, which an environment cannot give (choose from ${AGENT_KINDS.join(', ')})`);
-  }
-  throw new UserError(`unknown agent '${kind}' (choose from ${AGENT_KINDS.join(', ')})`);
-}
 
 export type BaselineKind = 'none' | 'moving-average' | 'value';
 

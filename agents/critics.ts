@@ -7,6 +7,9 @@ import { Mlp, type Activation } from '../src/nn/index.js';
 import { NeuralControlVariate, type ControlVariate } from '../src/controlVariates/index.js';
 import type { RelaxedDistribution } from '../src/distributions/index.js';
 import type { Rng } from '../src/random/index.js';
+import { MovingAverage } from '../src/estimators/index.js';
+import type { Policy } from './policy.js';
+import type { AgentConfig } from './config.js';
 
 let counter = 0;
 
@@ -60,4 +63,33 @@ export class WithValue implements ControlVariate {
   apply(x: tf.Tensor, s?: tf.Tensor): tf.Tensor {
     return tf.add(this.inner.apply(x, s), this.value.apply(s!));
   }
+}
+
+/** An agent's critics: V(s), its control variate, its moving-average baseline (whichever its configuration uses). */
+export interface AgentCritics {
+  value?: ValueFunction;
+  cv?: ControlVariate;
+  baseline?: MovingAverage;
+}
+
+/**
+ * The critics of an agent with this configuration, their variables drawn from
+ * `init` in a fixed order (V, then the control variate): RELAX's c_φ(z, s)
+ * (+ V(s) with cvWithValue), LAX's V(s) + ĉ(x, s) (x the action, or the
+ * relaxed z for discrete actions), REINFORCE's moving average.
+ */
+export function buildCritics(config: AgentConfig, policy: Policy, obsSize: number, init: Rng): AgentCritics {
+  const out: AgentCritics = {};
+  const needsValue = config.baseline === 'value' || config.kind === 'a2c' || config.kind === 'lax' || config.cvWithValue;
+  if (needsValue) out.value = new ValueFunction(obsSize, config.valueHidden, config.valueActivation, init);
+  if (config.kind === 'reinforce' && config.baseline === 'moving-average') out.baseline = new MovingAverage(0.99);
+  if (config.kind === 'relax') {
+    const inner = relaxCritic(policy.dist, obsSize, policy.size, config.cvHidden, config.cvActivation, init);
+    out.cv = out.value && config.cvWithValue ? new WithValue(inner, out.value) : inner;
+  }
+  if (config.kind === 'lax') {
+    const inner = new ActionCritic(obsSize, policy.size, config.cvHidden, config.cvActivation, init);
+    out.cv = new WithValue(inner, out.value!);
+  }
+  return out;
 }

@@ -61,7 +61,7 @@ async function exportLayersModel(agent: PolicyGradientAgent, dir: string): Promi
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
         userDefinedMetadata: {
-          relaxPg: { kind: agent.config.kind, action: policy.kind, outputs: policy.kind === 'gaussian' ? 'mean' : 'logits' },
+          relaxPg: { kind: agent.config.kind, action: policy.kind, outputs: policy.distribution.kind === 'continuous' ? 'mean' : 'logits' },
         },
       });
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };

@@ -7,14 +7,15 @@
 // no context (the toy), else an MLP of the context. `learn` drives it.
 import { tf, makeVariable } from '../src/tf/index.js';
 import { Rng } from '../src/random/index.js';
-import { bernoulli, categorical, type RelaxedDistribution } from '../src/distributions/index.js';
-import { estimatorSetup, estimateAndTrain, logVarianceOf, MovingAverage, type EstimatorInput } from '../src/estimators/index.js';
-import { buildControlVariate, type ControlVariate } from '../src/controlVariates/index.js';
+import type { RelaxedDistribution } from '../src/distributions/index.js';
+import { estimateAndTrain, logVarianceOf, type MovingAverage, type EstimatorInput } from '../src/estimators/index.js';
+import type { ControlVariate } from '../src/controlVariates/index.js';
 import { Mlp, makeOptimizer, type Activation } from '../src/nn/index.js';
 import type { CheckpointParts } from '../src/nn/index.js';
 import { UserError } from '../src/errors.js';
 import type { OneStepEnv } from '../envs/index.js';
 import type { Counters, Learner } from './learn.js';
+import { oneStepEstimator, type OneStepEstimator } from './oneStepEstimator.js';
 
 export interface OneStepConfig {
   estimator: string;
@@ -47,12 +48,6 @@ export const ONE_STEP_DEFAULTS: Omit<OneStepConfig, 'estimator'> = {
   varianceSamples: 1000,
 };
 
-function distributionOf(env: OneStepEnv): RelaxedDistribution {
-  if (env.distribution === 'bernoulli') return bernoulli;
-  if (env.distribution === 'categorical') return categorical;
-  throw new UserError(`one-step problems over '${env.distribution}' actions are not supported yet (bernoulli or categorical)`);
-}
-
 /** Variables under names fixed by construction order, for checkpoints. */
 function byPosition(prefix: string, variables: tf.Variable[]): Record<string, tf.Variable> {
   return Object.fromEntries(variables.map((v, i) => [`${prefix}${i}`, v]));
@@ -78,7 +73,8 @@ export class OneStepLearner implements Learner {
   /** θ itself ([1, size]) when the problem has no context, else the policy network. */
   readonly logits?: tf.Variable;
   readonly net?: Mlp;
-  private readonly estimator;
+  /** The catalog estimator with its control variate and baseline (agents/oneStepEstimator.ts). */
+  private readonly assembled: OneStepEstimator;
   private readonly policyOpt: tf.Optimizer;
   private readonly cvOpt?: tf.Optimizer;
   private readonly envOpt?: tf.Optimizer;
@@ -96,29 +92,14 @@ export class OneStepLearner implements Learner {
   ) {
     this.config = { ...ONE_STEP_DEFAULTS, ...config };
     const { seed } = this.config;
-    const setup = estimatorSetup(this.config.estimator);
-    this.estimator = setup.estimator;
-    this.dist = distributionOf(env);
     const init = new Rng(`${seed}:init`);
     this.noise = new Rng(`${seed}:noise`);
-    const kind = setup.controlVariate;
-    const relaxedF = env.relaxedReward ? (soft: tf.Tensor, x?: tf.Tensor) => env.relaxedReward!(soft, x) : undefined;
-    if (kind !== 'none' && kind !== 'moving-average') {
-      this.cv = buildControlVariate(kind, {
-        dist: this.dist,
-        sampleSize: env.thetaSize,
-        contextSize: env.contextSize,
-        relaxedF,
-        rng: init,
-        eta: this.config.eta,
-        temperature: this.config.temperature,
-        hidden: this.config.cvHidden,
-        activation: this.config.cvActivation,
-        // The neural surrogate starts at zero output (a learned scale from 0).
-        scale: 0,
-      });
-    }
-    if (kind === 'moving-average') this.baseline = new MovingAverage(0.99);
+    // Refuses, with the catalog's one line, an estimator the problem cannot serve (e.g. REBAR without relaxedReward).
+    const { eta, temperature, cvHidden: hidden, cvActivation: activation } = this.config;
+    this.assembled = oneStepEstimator(this.config.estimator, env, { eta, temperature, hidden, activation }, init);
+    this.dist = this.assembled.dist;
+    this.cv = this.assembled.cv;
+    this.baseline = this.assembled.baseline;
     const id = counter++;
     if (env.contextSize === 0) {
       this.logits = makeVariable(() => tf.zeros([1, env.thetaSize]), true, `oneStep${id}/logits`);
@@ -156,17 +137,7 @@ export class OneStepLearner implements Learner {
   }
 
   private input(s: Sample, x?: tf.Tensor): EstimatorInput {
-    const { env } = this;
-    return {
-      dist: this.dist,
-      ...s,
-      f: (other) => env.reward(other, x),
-      cv: this.cv,
-      baseline: this.baseline?.value,
-      relaxedF: env.relaxedReward ? (soft) => env.relaxedReward!(soft, x) : undefined,
-      temperature: this.config.temperature,
-      context: x,
-    };
+    return this.assembled.input(s, x);
   }
 
   iterate(): { episodes: never[]; update: Record<string, number> } {
@@ -174,7 +145,7 @@ export class OneStepLearner implements Learner {
     const B = this.config.batch;
     const x = this.env.observe(B);
     const sample = tf.tidy(() => this.draw(B, this.noise, x) as unknown as tf.TensorContainer) as unknown as Sample;
-    const { gradient } = estimateAndTrain(this.estimator, this.input(sample, x), { optimizer: this.cvOpt });
+    const { gradient } = estimateAndTrain(this.assembled.estimator, this.input(sample, x), { optimizer: this.cvOpt });
     const meanF = tf.tidy(() => {
       // Ascend Σ θ(ψ)·ĝ / B in the policy (ĝ held fixed), and E f in the problem's own parameters.
       const { grads } = tf.variableGrads(() => tf.neg(tf.div(tf.sum(tf.mul(this.theta(B, x), gradient)), B)) as tf.Scalar, this.policyVariables);
@@ -218,7 +189,7 @@ export class OneStepLearner implements Learner {
     const envState = this.saveEnvStream();
     const x = this.env.observe(n);
     this.restoreEnvStream(envState);
-    const g = tf.tidy(() => this.estimator(this.input(this.draw(n, rng, x), x)).gradient);
+    const g = tf.tidy(() => this.assembled.estimator(this.input(this.draw(n, rng, x), x)).gradient);
     const value = logVarianceOf(g);
     tf.dispose([g, ...(x ? [x] : [])]);
     return value;

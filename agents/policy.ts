@@ -4,7 +4,7 @@
 // ~70 µs and would dominate small policies (docs/design.md, "tfjs facts").
 import { tf } from '../src/tf/index.js';
 import { Mlp, activateScalar, type Activation, type Initializer } from '../src/nn/index.js';
-import { bernoulli, categorical, diagNormal, type RelaxedDistribution } from '../src/distributions/index.js';
+import { bernoulli, categorical, clampUniform, diagNormal, isRelaxed, type Distribution, type RelaxedDistribution } from '../src/distributions/index.js';
 import type { Rng } from '../src/random/index.js';
 import { makeVariable } from '../src/tf/index.js';
 import { UserError } from '../src/errors.js';
@@ -27,6 +27,12 @@ export function actionKind(space: Space<unknown>): ActionKind {
   if (space instanceof MultiBinary) return 'bernoulli';
   if (space instanceof Box) return 'gaussian';
   throw new UserError(`unsupported action space ${space.toString()} (Discrete, MultiBinary or Box)`);
+}
+
+/** The action distribution of a policy on an action space (the common Distribution interface). */
+export function actionDistribution(space: Space<unknown>): Distribution {
+  const kind = actionKind(space);
+  return kind === 'categorical' ? categorical : kind === 'bernoulli' ? bernoulli : diagNormal;
 }
 
 /** Number of distribution parameters per observation for an action space. */
@@ -89,6 +95,8 @@ let policyCounter = 0;
 
 export class Policy {
   readonly kind: ActionKind;
+  /** π(·|s) as a distribution of θ: categorical, bernoulli or diagNormal (θ = [mean, logStd]). */
+  readonly distribution: Distribution;
   readonly size: number;
   readonly net: Mlp;
   readonly logStd?: tf.Variable;
@@ -103,13 +111,14 @@ export class Policy {
     name = `policy${policyCounter++}`,
   ) {
     this.kind = actionKind(actionSpace);
+    this.distribution = actionDistribution(actionSpace);
     this.size = actionSize(actionSpace);
     this.net = new Mlp(
       { sizes: [observationSize, ...config.hidden, this.size], activation: config.activation, init: config.init, outputGain: 0.01 },
       rng,
       name,
     );
-    if (this.kind === 'gaussian') {
+    if (this.distribution.kind === 'continuous') {
       this.logStd = makeVariable(() => tf.fill([this.size], config.initLogStd), true, `${name}/logStd`);
     }
     this.fast = new ArrayMlp(this.net, config.activation);
@@ -118,8 +127,7 @@ export class Policy {
 
   /** The relaxed distribution of discrete policies. */
   get dist(): RelaxedDistribution {
-    if (this.kind === 'categorical') return categorical;
-    if (this.kind === 'bernoulli') return bernoulli;
+    if (isRelaxed(this.distribution)) return this.distribution;
     throw new Error('gaussian policies have no relaxed distribution');
   }
 
@@ -140,16 +148,17 @@ export class Policy {
 
   /** Entropy of π(·|s) per observation, from θ. */
   entropy(theta: tf.Tensor2D): tf.Tensor1D {
-    if (this.kind === 'gaussian') return diagNormal.entropy(theta) as tf.Tensor1D;
-    const h = this.dist.entropy(theta);
-    return (this.kind === 'bernoulli' ? tf.sum(h, -1) : h) as tf.Tensor1D;
+    return this.perObservation(this.distribution.entropy(theta));
   }
 
   /** KL(π_old(·|s) ‖ π_new(·|s)) per observation, from θ_old and θ_new. */
   klFrom(thetaOld: tf.Tensor2D, thetaNew: tf.Tensor2D): tf.Tensor1D {
-    if (this.kind === 'gaussian') return diagNormal.kl(thetaOld, thetaNew) as tf.Tensor1D;
-    const kl = this.dist.kl(thetaOld, thetaNew);
-    return (this.kind === 'bernoulli' ? tf.sum(kl, -1) : kl) as tf.Tensor1D;
+    return this.perObservation(this.distribution.kl(thetaOld, thetaNew));
+  }
+
+  /** Bernoulli's per-element values summed over the action's entries (the others are per sample already). */
+  private perObservation(x: tf.Tensor): tf.Tensor1D {
+    return (this.distribution.name === 'bernoulli' ? tf.sum(x, -1) : x) as tf.Tensor1D;
   }
 
   /** Re-read the weights into the typed-array copy (after every update). */
@@ -163,7 +172,12 @@ export class Policy {
     return this.fast.forward(obs);
   }
 
-  /** Draw an action with its noise (or the mode, if deterministic). */
+  /**
+   * Draw an action with its noise (or the mode, if deterministic): the
+   * typed-array twin of `distribution.sample` + `hard`, with the same clamp
+   * of the uniforms (clampUniform, UNIFORM_EPS) so that the noise the
+   * estimators re-score gives exactly the action taken.
+   */
   sample(obs: ArrayLike<number>, rng: Rng, deterministic = false): ActionSample {
     const out = this.fast.forward(obs);
     const k = this.size;
@@ -176,7 +190,7 @@ export class Policy {
       } else {
         // Gumbel-max on the logits (the normaliser does not change the argmax).
         for (let i = 0; i < k; i++) {
-          const u = Math.min(Math.max(noise[i], 1e-6), 1 - 1e-6);
+          const u = clampUniform(noise[i]);
           const z = out[i] - Math.log(-Math.log(u));
           if (z > bestZ) [best, bestZ] = [i, z];
         }
@@ -189,7 +203,7 @@ export class Policy {
       const noise = rng.uniforms(k);
       const action = new Int8Array(k);
       for (let i = 0; i < k; i++) {
-        const u = Math.min(Math.max(noise[i], 1e-6), 1 - 1e-6);
+        const u = clampUniform(noise[i]);
         action[i] = (deterministic ? out[i] : out[i] + Math.log(u) - Math.log(1 - u)) > 0 ? 1 : 0;
       }
       return { action, b: Float32Array.from(action), noise };

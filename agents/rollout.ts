@@ -1,7 +1,7 @@
 // Collecting whole episodes with the typed-array policy: observations, the
 // actions with the noise that drew them, rewards, and how each episode ended.
 import type { Env } from '../envs/index.js';
-import type { Rng } from '../src/random/index.js';
+import { stream, type Rng } from '../src/random/index.js';
 import type { Policy } from './policy.js';
 
 export interface Rollout {
@@ -76,4 +76,23 @@ export function collect(env: Env<any, any>, policy: Policy, rng: Rng, minEpisode
   r.rewards = Float32Array.from(rewards);
   r.steps = rewards.length;
   return r;
+}
+
+/** Returns of `episodes` episodes with the policy (its mode if `deterministic`), the first reset seeded with `seed`. */
+export function evaluatePolicy(policy: Policy, env: Env<any, any>, episodes: number, seed: number, deterministic: boolean): number[] {
+  const rng = stream(seed, 'evaluate');
+  const returns: number[] = [];
+  for (let e = 0; e < episodes; e++) {
+    let [obs] = env.reset({ seed: e === 0 ? seed : undefined }) as [Float32Array, unknown];
+    let total = 0;
+    for (;;) {
+      const a = policy.sample(obs, rng, deterministic);
+      const [next, reward, terminated, truncated] = env.step(a.action);
+      total += reward;
+      obs = next as Float32Array;
+      if (terminated || truncated) break;
+    }
+    returns.push(total);
+  }
+  return returns;
 }

@@ -19,7 +19,7 @@ export async function benchVae(options: { steps?: number; warmup?: number } = {}
   const rows: (string | number)[][] = [];
   const cases: [VaeModelName, string][] = [
     ...VAE_ESTIMATORS.map((name): [VaeModelName, string] => ['linear1', name]),
-    ...(['linear2', 'nonlinear'] as const).flatMap((model) => ['rebar', 'relax'].map((name): [VaeModelName, string] => [model, name])),
+    ...(['linear2', 'nonlinear'] as const).flatMap((model) => ['rebar', 'relax-rebar'].map((name): [VaeModelName, string] => [model, name])),
   ];
   for (const [model, name] of cases) {
     const trainer = new VaeTrainer({ ...VAE_DEFAULTS, model, batch: 24 }, data, name, 1);

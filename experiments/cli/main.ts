@@ -14,14 +14,11 @@ import { runToyExperiment, TOY_DEFAULTS, type ToyExperimentConfig } from '../toy
 import { num, numList, nameList, oneOf } from './parse.js';
 import { registerRlCommands } from './rl.js';
 import { registerVaeCommand } from '../vae/cli.js';
+import { outDirOf, prepareOutDir } from '../outDir.js';
 import { RL_EXPERIMENTS } from '../rl/definitions.js';
 import { UserError } from '../../src/errors.js';
 
 const EXPERIMENTS = ['toy', 'vae', ...Object.keys(RL_EXPERIMENTS)];
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-}
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('relax-pg')
@@ -110,8 +107,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--out <dir>', 'results folder (default results/toy/<time>)')
     .option('--resume', 'skip runs already finished in --out')
     .action(async (o) => {
-      if (o.resume && !o.out) throw new UserError('--resume needs --out (the folder of the run to resume)');
-      const out = o.out ?? join('results', 'toy', timestamp());
+      const out = prepareOutDir(outDirOf(o, 'toy'));
       const config: ToyExperimentConfig = {
         ...TOY_DEFAULTS,
         target: o.target,

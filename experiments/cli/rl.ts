@@ -1,7 +1,7 @@
 // CLI commands for agents: train, evaluate, compare, the RL experiments, render.
 import { Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { make, mujocoReady, spec as envSpec, type Env } from '../../envs/index.js';
 import { recordEpisode, writeGif, writePngStrip } from '../../envs/render/index.js';
 import { AGENTS, createAgent, loadAgent, type AgentConfig, type PolicyGradientAgent } from '../../agents/index.js';
@@ -10,8 +10,7 @@ import { UserError } from '../../src/errors.js';
 import { RL_EXPERIMENTS, rlExperiment, type RlExperiment } from '../rl/definitions.js';
 import { runRlExperiment } from '../rl/run.js';
 import { num, numList, nameList, oneOf } from './parse.js';
-
-const timestamp = () => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+import { outDirOf, prepareOutDir } from '../outDir.js';
 
 async function makeEnv(id: string, options: Record<string, unknown> = {}): Promise<Env<any, any>> {
   envSpec(id); // unknown id → one-line UserError
@@ -45,9 +44,8 @@ function pickOptions(o: Record<string, unknown>): Partial<AgentConfig> {
   return out;
 }
 
-async function runExperiment(def: RlExperiment, o: Record<string, any>): Promise<void> {
-  if (o.resume && !o.out) throw new UserError('--resume needs --out (the folder of the run to resume)');
-  const out = o.out ?? join('results', def.name, timestamp());
+async function runRlCommand(def: RlExperiment, o: Record<string, any>): Promise<void> {
+  const out = prepareOutDir(outDirOf(o, def.name));
   const logger = createLogger({ file: join(out, 'log.jsonl') });
   try {
     const summary = await runRlExperiment(def, out, {
@@ -95,7 +93,7 @@ export function registerRlCommands(program: Command, experiment: Command): void 
       .option('--resume', 'continue the agent saved in --out'),
   ).action(async (o) => {
     if (o.resume && !o.out) throw new UserError('--resume needs --out (the folder of the agent to continue)');
-    const out: string = o.out ?? join('results', 'train', `${o.env}-${o.agent}-${timestamp()}`);
+    const out = outDirOf(o, 'train', `${o.env}-${o.agent}-`);
     if (!o.resume && existsSync(join(out, 'agent.json'))) {
       throw new UserError(`${out} already holds a saved agent: use --resume to continue it, or another --out`);
     }
@@ -108,7 +106,7 @@ export function registerRlCommands(program: Command, experiment: Command): void 
     } else {
       agent = createAgent(o.agent, env, { ...pickOptions(o), seed: o.seed });
     }
-    const logger = createLogger({ file: join(out, 'log.jsonl') });
+    const logger = createLogger({ file: join(prepareOutDir(out), 'log.jsonl') });
     writeRunInfo(out, { env: o.env, agent: agent.config, episodes: o.episodes, resume: Boolean(o.resume) });
     // Rows after the saved agent's last episode are made again by the resumed run: drop them first.
     const at = agent.counters.episodes;
@@ -185,7 +183,7 @@ export function registerRlCommands(program: Command, experiment: Command): void 
       varianceEvery: o.varianceEvery ?? 20,
       varianceEpisodes: 10,
     };
-    await runExperiment(def, { ...o, seeds: def.seeds, episodes: def.maxEpisodes, out: o.out ?? join('results', 'compare', `${o.env}-${timestamp()}`) });
+    await runRlCommand(def, { ...o, seeds: def.seeds, episodes: def.maxEpisodes, out: outDirOf(o, 'compare', `${o.env}-`) });
   });
 
   for (const def of Object.values(RL_EXPERIMENTS)) {
@@ -196,7 +194,7 @@ export function registerRlCommands(program: Command, experiment: Command): void 
         const full = rlExperiment(def.name);
         const names = full.agents.map((a) => a.name);
         const only = o.only ? nameList('--only', names)(o.only) : names;
-        return runExperiment({ ...full, agents: full.agents.filter((a) => only.includes(a.name)) }, o);
+        return runRlCommand({ ...full, agents: full.agents.filter((a) => only.includes(a.name)) }, o);
       },
     );
   }
@@ -213,6 +211,8 @@ export function registerRlCommands(program: Command, experiment: Command): void 
     .action(async (o) => {
       const ext = extname(o.out).toLowerCase();
       if (ext !== '.gif' && ext !== '.png') throw new UserError(`--out must end in .gif or .png, got '${o.out}'`);
+      if (existsSync(o.out) && statSync(o.out).isDirectory()) throw new UserError(`--out ${o.out} is a folder, not a file`);
+      prepareOutDir(dirname(o.out), `--out ${o.out}: its folder`);
       const env = await makeEnv(o.env, { renderMode: 'rgb_array' });
       let policy: (obs: any) => any;
       if (o.policy === 'random') {

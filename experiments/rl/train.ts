@@ -1,10 +1,11 @@
 // One RL run: an agent on an environment for up to maxEpisodes (and
 // maxFrames), recording every episode's return, the solved episode, and the
 // estimator log-variance. Long runs checkpoint the agent and resume from it.
-import { make, mujocoReady } from '../../envs/index.js';
+import { make, mujocoReady, type Env } from '../../envs/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAgent, loadAgent, type EpisodeStats } from '../../agents/index.js';
+import { createAgent, loadAgent, type EpisodeStats, type PolicyGradientAgent } from '../../agents/index.js';
+import { MetricsWriter, keepMetrics } from '../../src/report/index.js';
 import type { AgentSpec, RlExperiment } from './definitions.js';
 
 export interface RlTrack {
@@ -27,29 +28,56 @@ export function windowMean(returns: number[], end: number, window: number): numb
   return s / window;
 }
 
-/** Where a run keeps its finished track and its checkpoint (a saved agent). */
-export function runPaths(runsDir: string, agent: string, seed: number): { track: string; checkpoint: string } {
-  return { track: join(runsDir, `${agent}-seed${seed}.json`), checkpoint: join(runsDir, `${agent}-seed${seed}`) };
-}
-
 export interface TrainRlOptions {
   /** Stop at this many environment frames as well as at maxEpisodes. */
   maxFrames?: number;
   stopWhenSolved?: boolean;
-  /** Checkpoint the agent in runPaths(runsDir, …).checkpoint every `checkpointEvery` episodes; continue from it if it exists. */
-  runsDir?: string;
+  /**
+   * The run's folder: its checkpoint (the saved agent, every `checkpointEvery`
+   * episodes and at the end), continued if there is one, and its
+   * metrics.jsonl, written as the run goes.
+   */
+  dir?: string;
   checkpointEvery?: number;
   onEpisode?: (e: EpisodeStats) => void;
+  /** Every 10th episode: how far the run is. */
+  onProgress?: (p: { episode: number; frames: number; ret: number }) => void;
 }
 
 export async function trainRl(def: RlExperiment, spec: AgentSpec, seed: number, maxEpisodes: number, options: TrainRlOptions = {}): Promise<RlTrack> {
   if (def.env.startsWith('InvertedPendulum')) await mujocoReady();
   const env = make(def.env, def.envOptions ?? {});
-  const checkpointDir = options.runsDir === undefined ? undefined : runPaths(options.runsDir, spec.name, seed).checkpoint;
+  const checkpointDir = options.dir;
   const resumed = checkpointDir !== undefined && existsSync(join(checkpointDir, 'agent.json'));
   const agent = resumed
     ? await loadAgent(checkpointDir)
     : createAgent(spec.kind, env, { ...spec.options, seed, varianceEvery: def.varianceEvery, varianceEpisodes: def.varianceEpisodes });
+  let metrics: MetricsWriter | undefined;
+  if (checkpointDir !== undefined) {
+    const path = join(checkpointDir, 'metrics.jsonl');
+    // Rows made after the checkpoint's last episode are made again by the resumed run: drop them first.
+    const at = agent.counters.episodes;
+    keepMetrics(path, (r) => resumed && (r.episode as number) <= at);
+    metrics = new MetricsWriter(path);
+  }
+  try {
+    return await train(def, spec, seed, maxEpisodes, options, { agent, env, metrics });
+  } finally {
+    metrics?.close();
+    agent.dispose();
+    env.close();
+  }
+}
+
+async function train(
+  def: RlExperiment,
+  spec: AgentSpec,
+  seed: number,
+  maxEpisodes: number,
+  options: TrainRlOptions,
+  { agent, env, metrics }: { agent: PolicyGradientAgent; env: Env<any, any>; metrics?: MetricsWriter },
+): Promise<RlTrack> {
+  const checkpointDir = options.dir;
   const { threshold, window } = def.solve;
   // A resumed agent carries every earlier episode in its history.
   const returns = agent.history.map((e) => e.return);
@@ -71,8 +99,10 @@ export async function trainRl(def: RlExperiment, spec: AgentSpec, seed: number, 
           lengths.push(e.length);
           if (solved === null && returns.length >= window && windowMean(returns, returns.length, window) >= threshold) solved = returns.length;
           options.onEpisode?.(e);
+          if (e.episode % 10 === 0) options.onProgress?.({ episode: e.episode, frames: e.totalSteps, ret: e.return });
           return !(options.stopWhenSolved && solved !== null);
         },
+        onRow: (row) => metrics?.write(row),
         checkpointEvery: checkpointDir ? (options.checkpointEvery ?? 100) : 0,
         onCheckpoint: checkpointDir ? (a) => a.save(checkpointDir) : undefined,
       },
@@ -83,7 +113,7 @@ export async function trainRl(def: RlExperiment, spec: AgentSpec, seed: number, 
   let best = -Infinity;
   for (let end = window; end <= returns.length; end++) best = Math.max(best, windowMean(returns, end, window));
   const seconds = agent.seconds;
-  const track: RlTrack = {
+  return {
     agent: spec.name,
     seed,
     returns,
@@ -95,7 +125,4 @@ export async function trainRl(def: RlExperiment, spec: AgentSpec, seed: number, 
     seconds,
     msPerEpisode: (1000 * seconds) / Math.max(1, returns.length),
   };
-  agent.dispose();
-  env.close();
-  return track;
 }

@@ -1,9 +1,13 @@
-// One estimator, ready to run on a toy problem: its function, its control
-// variate (if any) and the optimiser state around it.
-import { tf } from '../../src/tf/index.js';
-import { estimatorSetup, MovingAverage, type Estimator, type EstimatorInput } from '../../src/estimators/index.js';
-import { buildControlVariate, type ControlVariate } from '../../src/controlVariates/index.js';
+// One estimator, ready to run on a toy problem at fixed θ (the `estimate`
+// command, the estimator tests): the same assembly as OneStepLearner's
+// (agents/oneStepEstimator.ts), on the toy seen as a one-step problem whose f
+// is the loss (the env's reward negated), so ĝ estimates ∂θ E[loss].
+import type { tf } from '../../src/tf/index.js';
+import type { Estimator, EstimatorInput, MovingAverage } from '../../src/estimators/index.js';
+import type { ControlVariate } from '../../src/controlVariates/index.js';
 import type { Rng } from '../../src/random/index.js';
+import type { OneStepEnv } from '../../envs/index.js';
+import { oneStepEstimator } from '../../agents/oneStepEstimator.js';
 import type { ToyProblem } from './problem.js';
 
 export interface ToyEstimatorOptions {
@@ -22,44 +26,27 @@ export interface ToyEstimator {
   input(problem: ToyProblem, theta: tf.Tensor, u: tf.Tensor, v: tf.Tensor, fb?: tf.Tensor): EstimatorInput;
 }
 
+/** The toy problem as a one-step problem whose reward is its loss f (no context). */
+export function lossEnv(problem: ToyProblem): OneStepEnv {
+  return {
+    distribution: problem.dist.name,
+    thetaSize: problem.size,
+    contextSize: 0,
+    observe: () => undefined,
+    reward: (b) => problem.f(b),
+    relaxedReward: (soft) => problem.relaxedF(soft),
+    describe: () => problem.describe(),
+  };
+}
+
 export function toyEstimator(name: string, problem: ToyProblem, options: ToyEstimatorOptions, rng: Rng): ToyEstimator {
-  const setup = estimatorSetup(name);
-  const kind = setup.controlVariate;
-  const cv =
-    kind === 'rebar' || kind === 'neural' || kind === 'rebar+neural' || kind === 'baseline'
-      ? buildControlVariate(kind, {
-          dist: problem.dist,
-          sampleSize: problem.size,
-          relaxedF: problem.relaxedF,
-          rng,
-          eta: options.eta,
-          temperature: options.temperature,
-          hidden: [options.hidden],
-          activation: 'tanh',
-          // The toy's neural surrogate starts at zero output (a learned scale from 0).
-          scale: 0,
-        })
-      : undefined;
-  const baseline = kind === 'moving-average' ? new MovingAverage(0.99) : undefined;
+  const assembled = oneStepEstimator(name, lossEnv(problem), { ...options, hidden: [options.hidden], activation: 'tanh' }, rng);
   return {
     name,
-    estimator: setup.estimator,
-    cv,
-    baseline,
+    estimator: assembled.estimator,
+    cv: assembled.cv,
+    baseline: assembled.baseline,
     temperature: options.temperature,
-    input(p, theta, u, v, fb) {
-      return {
-        dist: p.dist,
-        theta,
-        u,
-        v,
-        fb: fb ?? p.f(p.dist.hard(p.dist.sample(theta, u))),
-        f: (b) => p.f(b),
-        cv,
-        baseline: baseline?.value,
-        relaxedF: p.relaxedF,
-        temperature: options.temperature,
-      };
-    },
+    input: (p, theta, u, v, fb) => assembled.input({ theta, u, v, fb: fb ?? p.f(p.dist.hard(p.dist.sample(theta, u))) }),
   };
 }

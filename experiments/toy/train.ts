@@ -96,11 +96,6 @@ export function toyLearner(problem: ToyProblem, estimatorName: string, seed: num
   );
 }
 
-/** A run's folder under an experiment's runs/: its checkpoint and its metrics, as the run goes. */
-export function runDir(runsDir: string, job: { estimator: string; seed: number }): string {
-  return join(runsDir, `${job.estimator}-seed${job.seed}`);
-}
-
 export interface ToyRunOptions {
   /** The run's folder: its checkpoint and its metrics.jsonl (written as the run goes); a run found there continues. */
   runDir?: string;

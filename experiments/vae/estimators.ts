@@ -24,24 +24,23 @@ import { SplitResidual } from './residual.js';
 type Tensor = tf.Tensor;
 
 /**
- * Estimators compared on the VAE; 'relax' is the paper's VAE choice (REBAR's
- * relaxation plus a neural residual); 'muprop' expands f around the
- * mean-field point of each layer and subtracts NVIL's learned baseline;
- * 'arm' and 'disarm' evaluate f at an antithetic second sample.
+ * Estimators compared on the VAE, under the catalog's names
+ * (src/estimators/catalog.ts): 'relax-rebar' is the paper's VAE choice (RELAX
+ * with REBAR's relaxation η·f(σ_λ(z)) plus a neural residual); 'muprop'
+ * expands f around the mean-field point of each layer and subtracts NVIL's
+ * learned baseline; 'arm' and 'disarm' evaluate f at an antithetic second
+ * sample. The catalog's 'relax' (a neural c_φ only) is not offered here.
  */
-export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'muprop', 'arm', 'disarm', 'concrete', 'rebar', 'relax'] as const;
+export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'muprop', 'arm', 'disarm', 'concrete', 'rebar', 'relax-rebar'] as const;
 export type VaeEstimatorName = (typeof VAE_ESTIMATORS)[number];
 
 export function checkVaeEstimator(name: string): VaeEstimatorName {
   if (!(VAE_ESTIMATORS as readonly string[]).includes(name)) {
-    throw new UserError(`unknown VAE estimator '${name}' (choose from ${VAE_ESTIMATORS.join(', ')})`);
+    const hint =
+      name === 'relax' ? ": the VAE's RELAX is 'relax-rebar' (REBAR's relaxation plus a neural residual; the catalog's 'relax' has a neural control variate only)" : '';
+    throw new UserError(`unknown VAE estimator '${name}' (choose from ${VAE_ESTIMATORS.join(', ')})${hint}`);
   }
   return name as VaeEstimatorName;
-}
-
-/** The catalog set-up behind a VAE estimator name. */
-export function vaeSetupName(name: VaeEstimatorName): string {
-  return name === 'relax' ? 'relax-rebar' : name;
 }
 
 export interface VaeEstimatorConfig {
@@ -105,7 +104,7 @@ export class VaeEstimators {
     readonly config: VaeEstimatorConfig,
     initRng: Rng,
   ) {
-    const setup = estimatorSetup(vaeSetupName(name));
+    const setup = estimatorSetup(name);
     this.estimator = setup.estimator;
     this.kind = setup.controlVariate;
     const L = model.latents;

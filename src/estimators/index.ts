@@ -2,7 +2,7 @@ export { perSample, relaxedOnly, type Estimator, type EstimatorInput, type Estim
 export { reinforce } from './reinforce.js';
 export { relax } from './relax.js';
 export { muprop, mupropTerms, type MupropTerms } from './muprop.js';
-export { lax, discreteLax, laxContinuous } from './lax.js';
+export { lax, discreteLax } from './lax.js';
 export { concrete, straightThrough } from './concrete.js';
 export { arm, disarm } from './arm.js';
 export { MovingAverage } from './baseline.js';

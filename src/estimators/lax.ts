@@ -9,7 +9,6 @@
 // plus the score-function term for f).
 import { tf } from '../tf/index.js';
 import { UserError } from '../errors.js';
-import { diagNormal } from '../distributions/index.js';
 import { perSample, relaxedOnly, type Estimator, type EstimatorInput, type EstimatorOutput } from './types.js';
 import type { ControlVariate } from '../controlVariates/types.js';
 
@@ -64,12 +63,3 @@ export const discreteLax: Estimator = (input) => {
 /** LAX through the common signature: continuous LAX for a continuous reparameterised distribution, discrete LAX otherwise. */
 export const lax: Estimator = (input) => (input.dist.kind === 'continuous' ? continuousLax(input) : discreteLax(input));
 
-/**
- * Continuous LAX on a diagNormal, the old signature. `eps` is the
- * standard-normal noise that produced the action.
- * @deprecated use `lax({ dist: diagNormal, theta, u: eps, fb, cv, context })`.
- */
-export function laxContinuous(input: { theta: Tensor; eps: Tensor; fb: Tensor; cv: ControlVariate; context?: Tensor }): { gradient: Tensor } {
-  const { theta, eps, fb, cv, context } = input;
-  return lax({ dist: diagNormal, theta, u: eps, fb, cv, context });
-}

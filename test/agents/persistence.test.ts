@@ -69,9 +69,9 @@ describe('bad input', () => {
   it('unknown agent, incompatible action space, missing and corrupt checkpoints are one-line user errors', async () => {
     const cartpole = make('CartPole-v0');
     expect(() => createAgent('ppo', cartpole)).toThrow(/unknown agent 'ppo'/);
-    expect(() => createAgent('disarm', cartpole)).toThrow(/'disarm' cannot train an agent/);
-    expect(() => createAgent('lax', cartpole)).toThrow(UserError);
-    expect(() => createAgent('relax', make('Pendulum-v1'))).toThrow(/needs discrete actions/);
+    expect(() => createAgent('disarm', cartpole)).toThrow(/^'disarm' needs Bernoulli b and f at a second sample of b, which CartPole-v0 does not have/);
+    expect(() => createAgent('rebar', cartpole)).toThrow(UserError);
+    expect(() => createAgent('relax', make('Pendulum-v1'))).toThrow(/^'relax' needs a discrete b with a relaxation/);
     await expect(loadAgent(tmp())).rejects.toThrow(/agent.json is missing/);
     const dir = tmp();
     const agent = createAgent('a2c', cartpole);

@@ -66,6 +66,9 @@ describe('RL commands', () => {
     expect(extended.returns.slice(0, target)).toEqual(track.returns);
     const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.return !== undefined);
     expect(rows.map((r) => r.episode)).toEqual(Array.from({ length: target + 20 }, (_, i) => i + 1));
+    // The run's own metrics, written as it went, hold each episode once too (rows after the checkpoint dropped on resume).
+    const own = readFileSync(join(out, 'runs', 'a2c-seed1', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(own.filter((r) => r.return !== undefined).map((r) => r.episode)).toEqual(rows.map((r) => r.episode));
   });
 
   it('--frames ends each run at a frame budget', () => {
@@ -91,7 +94,7 @@ describe('RL commands', () => {
 
   const mistakes: [string, string[], RegExp][] = [
     ['unknown agent', ['train', '--env', 'CartPole-v0', '--agent', 'ppo'], /unknown 'ppo'/],
-    ['incompatible action space', ['train', '--env', 'Pendulum-v1', '--agent', 'relax', '--episodes', '1'], /needs discrete actions/],
+    ['incompatible action space', ['train', '--env', 'Pendulum-v1', '--agent', 'relax', '--episodes', '1'], /needs a discrete b/],
     ['unknown environment', ['train', '--env', 'Nope-v9', '--agent', 'a2c'], /unknown environment 'Nope-v9'/],
     ['missing checkpoint', ['evaluate', '/nonexistent/agent'], /agent.json is missing/],
     ['render needs an image file', ['render', '--env', 'CartPole-v0', '--out', 'x.mp4'], /\.gif or \.png/],

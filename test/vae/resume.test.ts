@@ -51,7 +51,7 @@ async function run(dir: string, estimator: string, resume: boolean, kill?: (row:
 const timeless = (t: VaeTrack) => ({ ...t, trainMs: 0, final: { ...t.final!, msPerStep: 0 } });
 
 describe('a killed VAE run resumes to the uninterrupted result', () => {
-  for (const [estimator, model] of [['relax', 'linear1'], ['relax', 'linear2'], ['muprop', 'linear2']] as const) {
+  for (const [estimator, model] of [['relax-rebar', 'linear1'], ['relax-rebar', 'linear2'], ['muprop', 'linear2']] as const) {
     it(`${estimator} on ${model}`, async () => {
       Object.assign(config, { model });
       const straight = tempDir('relax-pg-vae-straight-');

@@ -41,8 +41,8 @@ describe('VAE training', () => {
   });
 
   for (const [estimator, model] of [
-    ['relax', 'linear2'],
-    ['relax', 'linear1'],
+    ['relax-rebar', 'linear2'],
+    ['relax-rebar', 'linear1'],
     ['nvil', 'nonlinear'],
     ['muprop', 'linear2'],
   ] as const) {
@@ -74,7 +74,7 @@ describe('VAE training', () => {
     });
   }
 
-  for (const estimator of ['rebar', 'relax']) {
+  for (const estimator of ['rebar', 'relax-rebar']) {
     it(`the hand-written linear ${estimator} step matches the generic autodiff step`, () => {
       // An odd batch: with an even one, Σ(b − ½) of the prior's first gradient can be exactly 0 on one path and
       // 1e−8 on the other, which Adam turns into ±lr.
@@ -98,7 +98,7 @@ describe('VAE training', () => {
   }
 
   it('keeps the tensor count flat over steps, measurements and evaluation', () => {
-    for (const [model, estimator] of [['linear1', 'relax'], ['linear2', 'relax'], ['linear2', 'muprop'], ['nonlinear', 'muprop']] as const) {
+    for (const [model, estimator] of [['linear1', 'relax-rebar'], ['linear2', 'relax-rebar'], ['linear2', 'muprop'], ['nonlinear', 'muprop']] as const) {
     const trainer = new VaeTrainer(small({ model }), data, estimator, 3);
     trainer.step();
     trainer.logVariance(new Rng('variance'), 3);

@@ -1,11 +1,12 @@
 // Continuous LAX on a Gaussian with a black-box f, through the common
 // signature (`lax` with dist: diagNormal, ε as u): unbiased for an arbitrary
 // learned surrogate c(b), and its variance falls when c is trained by ∂φ Σĝ².
-// The deprecated `laxContinuous` alias gives the same ĝ.
+// The agents' call (with the action b taken and uniforms v as well) gives the
+// same ĝ: continuous LAX rebuilds b = T(θ, ε) from the noise.
 import { describe, it, expect } from 'vitest';
 import { tf } from '../../src/tf/index.js';
 import { Rng } from '../../src/random/index.js';
-import { lax, laxContinuous, varianceLoss } from '../../src/estimators/index.js';
+import { lax, varianceLoss } from '../../src/estimators/index.js';
 import { diagNormal } from '../../src/distributions/index.js';
 import { Mlp, makeOptimizer } from '../../src/nn/index.js';
 import type { ControlVariate } from '../../src/controlVariates/index.js';
@@ -82,16 +83,19 @@ describe('continuous LAX', () => {
     opt.dispose();
   });
 
-  it('the deprecated laxContinuous alias gives the same ĝ as lax', () => {
+  it('ignores a b and v passed with the noise (the agents pass both): same ĝ, bit for bit', () => {
     const cv = surrogate(new Rng('lax-alias'));
     const rng = new Rng('lax-alias-noise');
     const [a, b] = tf.tidy(() => {
       const theta = tf.tile(tf.tensor2d([[...mu, ...logStd]]), [8, 1]);
       const eps = tf.tensor2d(rng.normals(16), [8, 2]);
       const fb = tf.sum(tf.square(tf.sub(diagNormal.sample(theta, eps), 1)), -1);
+      // A b that is not T(θ, ε) (e.g. a clipped action): must not be what c or the score sees.
+      const clipped = tf.clipByValue(diagNormal.sample(theta, eps), -0.5, 0.5);
+      const v = tf.tensor2d(rng.uniforms(16), [8, 2]);
       return [
         lax({ dist: diagNormal, theta, u: eps, fb, cv }).gradient.dataSync(),
-        laxContinuous({ theta, eps, fb, cv }).gradient.dataSync(),
+        lax({ dist: diagNormal, theta, u: eps, v, b: clipped, fb, cv, context: undefined }).gradient.dataSync(),
       ];
     });
     expect(Array.from(b)).toEqual(Array.from(a));
