@@ -21,6 +21,7 @@ export {
   type MakeOptions,
   type RegisteredSpec,
 } from './core/registry.js';
+export type { MadeEnv, RegisteredEnvs } from './core/registeredEnvs.js';
 export { checkEnv, deepEqual, type CheckEnvOptions } from './core/checker.js';
 export { isOneStepEnv, type OneStepEnv, type OneStepDistribution } from './core/oneStep.js';
 export * from './spaces/index.js';

@@ -2,6 +2,7 @@
 import { Env, type Info, type ResetOptions, type RgbFrame, type StepResult } from '../core/env.js';
 import { Box } from '../spaces/box.js';
 import { UserError } from '../../src/errors.js';
+import { preview } from '../spaces/util.js';
 import { renderMountainCar } from '../render/classic.js';
 import { mountainCarAnsi } from './mountainCar.js';
 import { cos } from './trig.js';
@@ -17,8 +18,16 @@ const NAME = 'MountainCarContinuous';
 const f32 = Math.fround;
 
 /**
- * State [position, velocity]; action [force] in [−1, 1] (a float32 value; clipped for the
- * physics, but the −0.1·a² penalty uses the action as given, as Gymnasium does).
+ * State [position, velocity]; action [force] in [−1, 1] (a float32 value; clipped inside `step`
+ * for the physics, but the −0.1·a² penalty uses the action as given, as Gymnasium does; an
+ * out-of-range force is not an error, NaN or a wrong shape is).
+ *
+ * The goal test (position ≥ 0.45 and velocity ≥ goal_velocity) is made on the new position and
+ * velocity BEFORE they are stored as float32, in the precision they have then: float64 on the
+ * first step after `reset` (Gymnasium's reset state is a float64 array), float32 afterwards
+ * (compared with float32(0.45) under NumPy 2's rules), float64 again for a value just clipped
+ * to a Python float bound. cos(3·position) is the correctly rounded one (`trig.ts`); at the
+ * boundary a one-ulp difference from NumPy's (glibc's) cos can decide the reward (100 or 0).
  *
  * Precision: Gymnasium stores this env's state as a float32 array after every step, and NumPy 2
  * then computes parts of the next step in float32 (products with float32 scalars, comparisons of
@@ -86,8 +95,9 @@ export class MountainCarContinuousEnv extends Env<Float32Array, Float32Array | A
   }
 
   step(action: Float32Array | ArrayLike<number> | number): StepResult<Float32Array> {
-    const raw = typeof action === 'number' ? action : action?.[0];
-    if (typeof raw !== 'number') throw new UserError(`${NAME}: action must be an array of 1 number`);
+    const raw = typeof action === 'number' ? action : action?.length === 1 ? action[0] : undefined;
+    if (typeof raw !== 'number') throw new UserError(`${NAME}: action must be an array of 1 number, got ${preview(action)}`);
+    if (Number.isNaN(raw)) throw new UserError(`${NAME}: the action is NaN`);
     if (!this.hasState) throw new UserError(`${NAME}: call reset() before step()`);
     const a = f32(raw); // the action space is float32
 

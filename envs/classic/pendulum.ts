@@ -2,6 +2,7 @@
 import { Env, type Info, type ResetOptions, type RgbFrame, type StepResult } from '../core/env.js';
 import { Box } from '../spaces/box.js';
 import { UserError } from '../../src/errors.js';
+import { preview } from '../spaces/util.js';
 import { renderPendulum } from '../render/classic.js';
 import { sin, sincos } from './trig.js';
 import { floorMod, fmt, optionNumber, readOptions, readState, renderModeOption } from './utils.js';
@@ -23,7 +24,8 @@ export function angleNormalize(x: number): number {
 
 /**
  * State [θ, θ̇] in float64 (θ = 0 upright); observation [cos θ, sin θ, θ̇] as float32; action
- * [torque] (float32), clipped to ±2 BEFORE the cost is computed. The reward is
+ * [torque] (float32), clipped to ±2 inside `step` BEFORE the cost is computed (as Gymnasium's
+ * np.clip: an out-of-range torque, even ±Infinity, is not an error; NaN or a wrong shape is). The reward is
  * −(θ² + 0.1 θ̇² + 0.001 u²) on the state before the step; episodes never terminate.
  * As in NumPy 2, the terms with the float32 torque (0.001·u², 3·u) are computed in float32.
  */
@@ -88,8 +90,9 @@ export class PendulumEnv extends Env<Float32Array, Float32Array | ArrayLike<numb
   }
 
   step(action: Float32Array | ArrayLike<number> | number): StepResult<Float32Array> {
-    const raw = typeof action === 'number' ? action : action?.[0];
-    if (typeof raw !== 'number') throw new UserError(`${NAME}: action must be an array of 1 number`);
+    const raw = typeof action === 'number' ? action : action?.length === 1 ? action[0] : undefined;
+    if (typeof raw !== 'number') throw new UserError(`${NAME}: action must be an array of 1 number, got ${preview(action)}`);
+    if (Number.isNaN(raw)) throw new UserError(`${NAME}: the action is NaN`);
     if (!this.hasState) throw new UserError(`${NAME}: call reset() before step()`);
     const th = this.th;
     const thdot = this.thdot;

@@ -5,6 +5,7 @@ import { OrderEnforcing } from '../wrappers/orderEnforcing.js';
 import { PassiveEnvChecker, warnOnce } from '../wrappers/passiveEnvChecker.js';
 import { TimeLimit } from '../wrappers/timeLimit.js';
 import type { Env, EnvSpec, RenderMode } from './env.js';
+import type { MadeEnv, RegisteredEnvs } from './registeredEnvs.js';
 
 /** Options given to an env's factory: its registered kwargs, make's extra options, and `renderMode` if asked. */
 export type EnvOptions = Record<string, unknown> & { renderMode?: RenderMode };
@@ -114,13 +115,18 @@ export function spec(id: string): RegisteredSpec {
  * A new env for `id`, wrapped (innermost first) in PassiveEnvChecker,
  * OrderEnforcing and, if a step limit is registered or given, TimeLimit.
  * `env.spec` (on every layer) tells the id, limit, threshold and options.
- * Type parameters are the observation, action and unwrapped env types, e.g.
- * `make<Float32Array, number, CartPoleEnv>('CartPole-v1')`.
+ *
+ * Types: a bundled id gives its own (registeredEnvs.ts), e.g. make('CartPole-v1') is an
+ * Env<Float32Array, number> whose `unwrapped` is a CartPoleEnv. Any other id gives
+ * Env<any, any> as before, or the types you pass:
+ * `make<Float64Array, number, MyEnv>('MyEnv-v0')` (observation, action, unwrapped env).
  */
+export function make<K extends keyof RegisteredEnvs>(id: K, options?: MakeOptions): MadeEnv<K>;
 export function make<O = any, A = any, E extends Env<any, any> = Env<any, any>>(
   id: string,
-  options: MakeOptions = {},
-): Env<O, A> & { readonly unwrapped: E } {
+  options?: MakeOptions,
+): Env<O, A> & { readonly unwrapped: E };
+export function make(id: string, options: MakeOptions = {}): Env<any, any> {
   const reg = registry.get(id);
   if (!reg) throw unknownId(id);
   checkPositiveInteger(options.maxEpisodeSteps, `make(${id}): maxEpisodeSteps`);
@@ -146,5 +152,5 @@ export function make<O = any, A = any, E extends Env<any, any> = Env<any, any>>(
   if (!options.disableEnvChecker) env = new PassiveEnvChecker(env);
   if (options.orderEnforce !== false) env = new OrderEnforcing(env);
   if (maxEpisodeSteps !== undefined) env = new TimeLimit(env, maxEpisodeSteps);
-  return env as Env<O, A> & { readonly unwrapped: E };
+  return env;
 }

@@ -24,6 +24,24 @@ function arrayReason(x: ArrayLike<unknown>, size: number, check: (v: unknown, i:
   return undefined;
 }
 
+/**
+ * Why `x` cannot be given to `step` as an action of `space`, or undefined if it can. As
+ * `explainNotContained`, except that a Box action may lie outside the bounds (Gymnasium does not
+ * check them: Pendulum and MountainCarContinuous clip, MuJoCo clamps limited controls) and may be
+ * a Float32Array, a Float64Array or a number[] whatever the Box's dtype; its shape must match
+ * and no element may be NaN.
+ */
+export function explainBadAction(space: Space<unknown>, x: unknown): string | undefined {
+  if (!(space instanceof Box)) return explainNotContained(space, x);
+  if (!(x instanceof Float32Array || x instanceof Float64Array || Array.isArray(x))) {
+    return `is ${typeName(x)}, expected a Float32Array (or number[]) of ${space.size}`;
+  }
+  return arrayReason(x as ArrayLike<unknown>, space.size, (e, i) => {
+    if (typeof e !== 'number') return `element ${i} is ${typeName(e)}`;
+    return Number.isNaN(e) ? `element ${i} is NaN` : undefined;
+  });
+}
+
 /** Undefined if `space.contains(x)`, else a short reason such as "element 0 is NaN". */
 export function explainNotContained(space: Space<unknown>, x: unknown): string | undefined {
   if (space.contains(x)) return undefined;

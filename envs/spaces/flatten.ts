@@ -97,6 +97,15 @@ function flattenInto(space: Space<unknown>, x: unknown, out: BoxValue, at: numbe
 /** `x` (a member of `space`) as a flat Float32Array (Float64Array if any Box inside is float64). */
 export function flatten(space: Space<unknown>, x: unknown): BoxValue {
   if (!space.contains(x)) throw new UserError(`flatten: value is not in ${space.toString()}`);
+  return flattenValue(space, x);
+}
+
+/**
+ * As `flatten` without the membership check (as Gymnasium's spaces.flatten, which does not
+ * check): a Box value outside its bounds, e.g. CartPole's past termination, is copied as is.
+ * The value must still have the space's structure.
+ */
+export function flattenValue(space: Space<unknown>, x: unknown): BoxValue {
   const n = flatdim(space);
   const out = flatDtype(space) === 'float64' ? new Float64Array(n) : new Float32Array(n);
   flattenInto(space, x, out, 0);

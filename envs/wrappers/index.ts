@@ -13,3 +13,10 @@ export { NormalizeReward, type NormalizeRewardOptions } from './normalizeReward.
 export { TransformReward } from './transformReward.js';
 export { TransformObservation } from './transformObservation.js';
 export { FrameStackObservation, type FrameStackOptions } from './frameStackObservation.js';
+export { RescaleAction } from './rescaleAction.js';
+export { TimeAwareObservation, type TimeAwareObservationOptions } from './timeAwareObservation.js';
+export { RecordVideo, cappedCubicVideoSchedule, type RecordVideoOptions } from './recordVideo.js';
+export { getWrapperStates, setWrapperStates, type WrapperState } from './state.js';
+export type { RunningMeanStdState } from './runningMeanStd.js';
+export type { NormalizeObservationState } from './normalizeObservation.js';
+export type { NormalizeRewardState } from './normalizeReward.js';

@@ -1,11 +1,17 @@
-// Checks what crosses the env boundary: every action must be in the action
-// space (a clear error instead of silent nonsense physics), and the first
+// Checks what crosses the env boundary: every action must have the form of the
+// action space (a clear error instead of silent nonsense physics), and the first
 // reset and step must return values of the right form. Observations outside
 // the observation space only warn, once, as in Gymnasium.
+//
+// Actions: a discrete action (Discrete, MultiBinary, MultiDiscrete, Tuple, Dict)
+// must be in the space. A Box action must have the right shape and type and no
+// NaN, but may lie outside the bounds: Gymnasium's checker does not look at
+// actions, and its Box envs handle them (Pendulum and MountainCarContinuous clip
+// inside step, MuJoCo clamps a limited control, LunarLander clips).
 import { UserError } from '../../src/errors.js';
 import type { Env, Info, ResetOptions, StepResult } from '../core/env.js';
 import { Space } from '../spaces/space.js';
-import { explainNotContained } from '../spaces/explain.js';
+import { explainBadAction, explainNotContained } from '../spaces/explain.js';
 import { isPlainObject, preview } from '../spaces/util.js';
 import { Wrapper } from './wrapper.js';
 
@@ -48,8 +54,8 @@ export class PassiveEnvChecker<O, A> extends Wrapper<O, A> {
 
   override step(action: A): StepResult<O> {
     const space = this.env.actionSpace;
-    if (!space.contains(action)) {
-      const why = explainNotContained(space, action);
+    const why = explainBadAction(space, action);
+    if (why !== undefined) {
       throw new UserError(`${this.name()}: invalid action ${preview(action)}: ${why}; the action space is ${space.toString()}`);
     }
     const result = this.env.step(action);

@@ -156,6 +156,19 @@ describe('bad input', () => {
     expect(() => mcc.step([] as number[])).toThrow(UserError);
   });
 
+  it('Pendulum and MountainCarContinuous clip any number but reject NaN and a wrong shape (no checker needed)', () => {
+    const pe = new PendulumEnv();
+    pe.reset({ seed: 0 });
+    const mcc = new MountainCarContinuousEnv();
+    mcc.reset({ seed: 0 });
+    for (const env of [pe, mcc]) {
+      expect(() => env.step(Float32Array.of(Infinity))).not.toThrow();
+      expect(() => env.step(Float32Array.of(-1e6))).not.toThrow();
+      expect(() => env.step(Float32Array.of(NaN))).toThrow(/NaN/);
+      expect(() => env.step(Float32Array.of(0.1, 0.2))).toThrow(/array of 1 number, got/);
+    }
+  });
+
   it('rejects unknown constructor options and bad render modes', () => {
     expect(() => new CartPoleEnv({ kinematicsIntegrator: 'rk4' } as never)).toThrow(UserError);
     expect(() => new AcrobotEnv({ bookOrNips: 'paper' } as never)).toThrow(UserError);

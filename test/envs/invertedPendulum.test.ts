@@ -190,6 +190,25 @@ describe('InvertedPendulum-v5', () => {
     expect(() => a.step(act(0))).toThrow(/closed/);
   });
 
+  it('through make, an out-of-range control reaches MuJoCo, which clamps it to ±3 (as Gymnasium)', () => {
+    const wide = make('InvertedPendulum-v5');
+    const clipped = make('InvertedPendulum-v5');
+    wide.reset({ seed: 4 });
+    clipped.reset({ seed: 4 });
+    let far = 0;
+    for (let t = 0; t < 60; t++) {
+      const u = 9 * Math.sin(t * 2.1);
+      if (Math.abs(u) > 3) far++;
+      const [o1, r1, te1, tr1] = wide.step(act(u));
+      const [o2, r2, te2, tr2] = clipped.step(act(Math.max(-3, Math.min(3, u))));
+      expect(Array.from(o1)).toEqual(Array.from(o2));
+      expect([r1, te1, tr1]).toEqual([r2, te2, tr2]); // stepped on past termination too
+    }
+    expect(far).toBeGreaterThan(3);
+    wide.close();
+    clipped.close();
+  });
+
   it('renders ansi text and rgb_array side views', () => {
     const env = new InvertedPendulum({ renderMode: 'ansi' });
     env.reset({ seed: 0 });

@@ -122,9 +122,18 @@ describe('clear errors for bad use (each a one-line UserError)', () => {
     const c = make('TestDrift-v0');
     c.reset({ seed: 0 });
     expect(message(() => c.step(new Float32Array([0.1])))).toMatch(/has 1 element\(s\), expected 2 \(wrong shape\); the action space is Box/);
-    expect(message(() => c.step(new Float64Array([0.1, 0.2])))).toMatch(/is a Float64Array, expected a Float32Array/);
-    expect(message(() => c.step(new Float32Array([0.1, 2])))).toMatch(/element 1 = 2 is outside \[-1, 1\]/);
+    expect(message(() => c.step('0.1' as never))).toMatch(/is a string, expected a Float32Array \(or number\[\]\) of 2/);
+    expect(message(() => c.step(0.1 as never))).toMatch(/is a number, expected a Float32Array/);
+    expect(message(() => c.step(['0.1', 0.2] as never))).toMatch(/element 0 is a string/);
     expect(c.step(new Float32Array([0.1, 0.2]))[0]).toBeInstanceOf(Float32Array); // still usable after the errors
+  });
+
+  it('lets a Box action outside the bounds through to the env, as Gymnasium (the env clips or not)', () => {
+    const c = make('TestDrift-v0');
+    c.reset({ seed: 0 });
+    expect(() => c.step(new Float32Array([0.1, 2]))).not.toThrow();
+    expect(() => c.step(new Float64Array([-Infinity, 0.2]))).not.toThrow();
+    expect(() => c.step([0.1, 0.2])).not.toThrow();
   });
 });
 
