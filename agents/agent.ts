@@ -15,7 +15,7 @@ import { UserError } from '../src/errors.js';
 import { Box, flatdim, make, type Env, type Space } from '../envs/index.js';
 import { Policy } from './policy.js';
 import { ActionCritic, ValueFunction, WithValue, buildCritics } from './critics.js';
-import { collect, evaluatePolicy, type Rollout } from './rollout.js';
+import { collect, evaluatePolicy, joinRollouts, type Rollout } from './rollout.js';
 import { gradientSamples, updateFrom } from './update.js';
 import { agentEstimator, checkAgent, checkAgentApplicable } from './applicable.js';
 import type { AgentConfig } from './config.js';
@@ -105,6 +105,8 @@ export class PolicyGradientAgent implements Learner {
   /** The env `iterate` plays on and the seed of its first reset (set by learn). */
   private env?: Env<any, any>;
   private pendingSeed?: number;
+  /** The episode count learn() stops at (exact, even with batches of steps). */
+  private episodeLimit?: number;
 
   constructor(
     readonly observationSpace: Space<unknown>,
@@ -181,14 +183,28 @@ export class PolicyGradientAgent implements Learner {
     }
   }
 
+  /** The batch of whole episodes an update trains on; the last one stops at the episode budget, so it is exact. */
+  private collectBatch(): Rollout {
+    const { episodesPerUpdate: e, stepsPerUpdate: s } = this.config;
+    const seed = () => {
+      const x = this.pendingSeed;
+      this.pendingSeed = undefined;
+      return x;
+    };
+    const left = this.episodeLimit === undefined ? Infinity : this.episodeLimit - this.counters.episodes;
+    if (s <= 0 && e <= left) return collect(this.env!, this.policy, this.rngs.act, e, s, seed);
+    // One episode at a time: the very draws one collect(e, s) call makes, but able to stop at the budget.
+    const parts: Rollout[] = [];
+    for (let steps = 0; parts.length < Math.max(1, left) && (parts.length < e || steps < s); steps += parts[parts.length - 1].steps) {
+      parts.push(collect(this.env!, this.policy, this.rngs.act, 1, 0, seed));
+    }
+    return joinRollouts(parts);
+  }
+
   /** Collect whole episodes on the training env, then one update (the Learner's step). */
   iterate(): { episodes: EpisodeStats[]; update: Record<string, number> } {
     const t0 = performance.now();
-    const r = collect(this.env!, this.policy, this.rngs.act, this.config.episodesPerUpdate, this.config.stepsPerUpdate, () => {
-      const s = this.pendingSeed;
-      this.pendingSeed = undefined;
-      return s;
-    });
+    const r = this.collectBatch();
     const episodes: EpisodeStats[] = [];
     for (let e = 0; e < r.episodeEnds.length; e++) {
       this.counters.episodes++;
@@ -228,27 +244,32 @@ export class PolicyGradientAgent implements Learner {
     this.env = env;
     const out: EpisodeStats[] = [];
     const c = this.counters;
-    await runLoop(this, {
-      until: {
-        episodes: budget.episodes === undefined ? undefined : c.episodes + budget.episodes,
-        steps: budget.steps === undefined ? undefined : c.steps + budget.steps,
-      },
-      varianceEvery: this.config.varianceEvery * this.config.episodesPerUpdate,
-      checkpointEvery: callbacks.onCheckpoint ? callbacks.checkpointEvery : 0,
-      onRow: (row) => {
-        if (typeof row.logVariance === 'number') {
-          const v = { update: c.updates, episodes: c.episodes, logVariance: row.logVariance };
-          this.varianceHistory.push(v);
-        }
-        callbacks.onRow?.(row as Record<string, number>);
-      },
-      onEpisode: (e) => {
-        out.push(e);
-        return callbacks.onEpisode?.(e);
-      },
-      onUpdate: (u) => callbacks.onUpdate?.(u as unknown as UpdateInfo),
-      onCheckpoint: callbacks.onCheckpoint ? () => callbacks.onCheckpoint!(this) : undefined,
-    });
+    this.episodeLimit = budget.episodes === undefined ? undefined : c.episodes + budget.episodes;
+    try {
+      await runLoop(this, {
+        until: {
+          episodes: budget.episodes === undefined ? undefined : c.episodes + budget.episodes,
+          steps: budget.steps === undefined ? undefined : c.steps + budget.steps,
+        },
+        varianceEvery: this.config.varianceEvery * this.config.episodesPerUpdate,
+        checkpointEvery: callbacks.onCheckpoint ? callbacks.checkpointEvery : 0,
+        onRow: (row) => {
+          if (typeof row.logVariance === 'number') {
+            const v = { update: c.updates, episodes: c.episodes, logVariance: row.logVariance };
+            this.varianceHistory.push(v);
+          }
+          callbacks.onRow?.(row as Record<string, number>);
+        },
+        onEpisode: (e) => {
+          out.push(e);
+          return callbacks.onEpisode?.(e);
+        },
+        onUpdate: (u) => callbacks.onUpdate?.(u as unknown as UpdateInfo),
+        onCheckpoint: callbacks.onCheckpoint ? () => callbacks.onCheckpoint!(this) : undefined,
+      });
+    } finally {
+      this.episodeLimit = undefined;
+    }
     return out;
   }
 

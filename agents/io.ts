@@ -14,7 +14,7 @@ import { tf } from '../src/tf/index.js';
 import { saveCheckpoint, loadCheckpoint, readCheckpointState, removeStaleTemps } from '../src/nn/index.js';
 import { readJson, writeJsonAtomic, writeFileAtomic, versions } from '../src/report/index.js';
 import { UserError } from '../src/errors.js';
-import { spaceFromJSON } from '../envs/index.js';
+import { Box, spaceFromJSON, spacesEqual, type Space } from '../envs/index.js';
 import { PolicyGradientAgent, type TrainingState } from './agent.js';
 import type { AgentConfig } from './config.js';
 
@@ -111,4 +111,24 @@ export async function loadAgent(dir: string): Promise<PolicyGradientAgent> {
   agent.envId = saved.env;
   agent.restoreState(saved.training);
   return agent;
+}
+
+/**
+ * A one-line UserError unless `env` has the observation and action spaces
+ * the agent was made for: a policy run on another env's observations acts on
+ * meaningless inputs (or indexes past them) without failing.
+ */
+export function checkAgentFits(agent: PolicyGradientAgent, env: { observationSpace: Space<unknown>; actionSpace: Space<unknown> }, envName: string, where = 'the agent'): void {
+  const pairs = [
+    ['observation', agent.observationSpace, env.observationSpace],
+    ['action', agent.actionSpace, env.actionSpace],
+  ] as const;
+  for (const [what, mine, theirs] of pairs) {
+    if (spacesEqual(mine, theirs)) continue;
+    // Shape first (shorter); the full spaces when only the bounds differ.
+    const short = (s: Space<unknown>) => (s instanceof Box ? `Box of shape [${s.shape.join(', ')}]` : s.toString());
+    const [a, b] = short(mine) === short(theirs) ? [mine.toString(), theirs.toString()] : [short(mine), short(theirs)];
+    const from = agent.envId ? ` (trained on ${agent.envId})` : '';
+    throw new UserError(`${where}${from} takes ${what}s ${a}, but ${envName} has ${b}`);
+  }
 }

@@ -5,8 +5,15 @@
 // cadence of logging, variance measurement, evaluation and checkpoints, and
 // the metric rows. Rows carry no wall-clock time, so a run killed and resumed
 // from a checkpoint writes the same rows, bit for bit, as one that was not.
+import { tf } from '../src/tf/index.js';
 import { Rng } from '../src/random/index.js';
 import { saveCheckpoint, loadCheckpoint, hasCheckpoint, removeStaleTemps, type CheckpointParts } from '../src/nn/index.js';
+import { UserError } from '../src/errors.js';
+
+/** Training reached NaN or ±Infinity: stopped before anything non-finite was saved. */
+export class TrainingDiverged extends UserError {
+  override name = 'TrainingDiverged';
+}
 
 export interface Counters {
   episodes: number;
@@ -110,6 +117,25 @@ export async function resumeLearner(learner: Learner, dir: string): Promise<bool
   return true;
 }
 
+function diverged(key: string, at: number, what: string): TrainingDiverged {
+  return new TrainingDiverged(`training diverged at ${key} ${at}: ${what}; stopped without saving it (earlier checkpoints are kept) — try a smaller learning rate`);
+}
+
+// The update's figures (a loss or gradient norm already read back): a free
+// check every iteration, since NaN anywhere in the step reaches them.
+function checkUpdate(update: Record<string, number>, key: string, at: number): void {
+  for (const [name, v] of Object.entries(update)) if (typeof v === 'number' && !Number.isFinite(v)) throw diverged(key, at, `${name} is ${v}`);
+}
+
+// The parameters themselves, once before each save (one read-back): a finite
+// gradient can still step them to ±Infinity.
+function checkVariables(learner: Learner, key: string, at: number): void {
+  const vars = Object.values(learner.checkpointParts().variables);
+  if (vars.length === 0) return;
+  const bad = tf.tidy(() => tf.addN(vars.map((v) => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(v)), 'float32')))).dataSync()[0]);
+  if (bad > 0) throw diverged(key, at, `${bad} parameter value(s) are not finite`);
+}
+
 /** Train until the budget: iterate, and on the cadences log, measure, evaluate and checkpoint. */
 export async function learn(learner: Learner, options: LearnOptions): Promise<void> {
   const key = positionKey(learner);
@@ -127,17 +153,23 @@ export async function learn(learner: Learner, options: LearnOptions): Promise<vo
       emit({ ...e });
       if (options.onEpisode?.(e) === false) stop = true;
     }
-    if (update) options.onUpdate?.(update, learner);
     const at = position(learner);
+    if (update) {
+      checkUpdate(update, key, at);
+      options.onUpdate?.(update, learner);
+    }
     const last = stop || reached(learner, options.until);
     if (learner.logRow && options.logEvery && (crossed(options.logEvery, before, at) || last)) emit({ [key]: at, ...learner.logRow() });
     if (crossed(options.varianceEvery, before, at)) measure(at);
     if (learner.heldOut && crossed(options.evalEvery, before, at)) emit({ [key]: at, ...(await learner.heldOut()) });
     if (!last && crossed(options.checkpointEvery, before, at)) {
+      checkVariables(learner, key, at);
       if (options.checkpointDir) await saveLearner(learner, options.checkpointDir);
       await options.onCheckpoint?.(learner);
     }
   }
+  // Also when the caller saves afterwards (agent.save): never a non-finite agent.
+  checkVariables(learner, key, position(learner));
   if (options.checkpointDir) {
     await saveLearner(learner, options.checkpointDir);
     await options.onCheckpoint?.(learner);

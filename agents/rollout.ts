@@ -78,6 +78,34 @@ export function collect(env: Env<any, any>, policy: Policy, rng: Rng, minEpisode
   return r;
 }
 
+/** Consecutive rollouts as one (episode ends shifted). */
+export function joinRollouts(parts: Rollout[]): Rollout {
+  if (parts.length === 1) return parts[0];
+  const cat = (key: 'obs' | 'b' | 'noise' | 'rewards') => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p[key].length, 0));
+    parts.reduce((at, p) => (out.set(p[key], at), at + p[key].length), 0);
+    return out;
+  };
+  let offset = 0;
+  const episodeEnds: number[] = [];
+  for (const p of parts) {
+    for (const end of p.episodeEnds) episodeEnds.push(end + offset);
+    offset += p.steps;
+  }
+  return {
+    obs: cat('obs'),
+    b: cat('b'),
+    noise: cat('noise'),
+    rewards: cat('rewards'),
+    episodeEnds,
+    truncated: parts.flatMap((p) => p.truncated),
+    finalObs: parts.flatMap((p) => p.finalObs),
+    returns: parts.flatMap((p) => p.returns),
+    lengths: parts.flatMap((p) => p.lengths),
+    steps: offset,
+  };
+}
+
 /** Returns of `episodes` episodes with the policy (its mode if `deterministic`), the first reset seeded with `seed`. */
 export function evaluatePolicy(policy: Policy, env: Env<any, any>, episodes: number, seed: number, deterministic: boolean): number[] {
   const rng = stream(seed, 'evaluate');

@@ -13,7 +13,8 @@ const theta = tf.tensor2d([[0.3]]);
 for (let step = 0; step <= 500; step++) {
   const u = tf.tensor2d(rng.uniforms(1), [1, 1]);
   const v = tf.tensor2d(rng.uniforms(1), [1, 1]);
-  const fb = f(bernoulli.hard(bernoulli.sample(theta, u)));
+  // tidy: the sample and f's intermediates are freed, only fb is kept.
+  const fb = tf.tidy(() => f(bernoulli.hard(bernoulli.sample(theta, u))));
   const { gradient, varianceLoss } = estimateAndTrain(relax, { dist: bernoulli, theta, u, v, fb, cv }, { optimizer });
   if (step % 100 === 0) console.log(`step ${step}: ĝ = ${gradient.dataSync()[0].toFixed(4)}, ĝ² = ${varianceLoss.toExponential(2)}`);
   tf.dispose([u, v, fb, gradient]);

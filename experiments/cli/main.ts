@@ -11,7 +11,7 @@ import { toyProblem } from '../toy/problem.js';
 import { toyEstimator } from '../toy/setup.js';
 import { estimateStatistics } from '../toy/estimate.js';
 import { runToyExperiment, TOY_DEFAULTS, type ToyExperimentConfig } from '../toy/run.js';
-import { num, numList, nameList, oneOf } from './parse.js';
+import { num, numList, nameList, oneOf, workersOption } from './parse.js';
 import { registerRlCommands } from './rl.js';
 import { registerVaeCommand } from '../vae/cli.js';
 import { outDirOf, prepareOutDir } from '../outDir.js';
@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--cv-lr <x>', 'Adam learning rate of the control variates').default(TOY_DEFAULTS.cvLr).argParser(num('--cv-lr', { min: 0, open: true })))
     .addOption(new Option('--variance-every <n>', 'measure the log-variance every n steps (0: never)').default(TOY_DEFAULTS.varianceEvery).argParser(num('--variance-every', { min: 0, integer: true })))
     .addOption(new Option('--variance-samples <n>', 'draws per variance measurement').default(TOY_DEFAULTS.varianceSamples).argParser(num('--variance-samples', { min: 2, integer: true })))
-    .addOption(new Option('--workers <n>', 'worker threads (default: min(2, cores))').argParser(num('--workers', { min: 1, integer: true })))
+    .addOption(workersOption())
     .option('--out <dir>', 'results folder (default results/toy/<time>)')
     .option('--resume', 'skip runs already finished in --out')
     .action(async (o) => {

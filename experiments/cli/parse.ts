@@ -1,5 +1,7 @@
 // Option parsers for the CLI: each turns a bad value into a one-line UserError.
+import { Option } from 'commander';
 import { UserError } from '../../src/errors.js';
+import { capWorkers } from '../pool.js';
 
 export interface NumberRule {
   min?: number;
@@ -57,3 +59,10 @@ export const oneOf =
     if (!allowed.includes(raw)) throw new UserError(`${option}: unknown '${raw}' (choose from ${allowed.join(', ')})`);
     return raw;
   };
+
+/** --workers: more threads than cores would only slow each run, so it is capped there (a one-line note on stderr). */
+export function workersOption(): Option {
+  return new Option('--workers <n>', 'worker threads (default: min(2, cores); more than the cores available is capped there, with a note)').argParser((raw) =>
+    capWorkers(parseNumber('--workers', raw, { min: 1, integer: true }), (note) => process.stderr.write(`relax-pg: note: ${note}\n`)),
+  );
+}

@@ -5,11 +5,12 @@ import { dirname, extname, join } from 'node:path';
 import { make, mujocoReady, spec as envSpec, type Env } from '../../envs/index.js';
 import { recordEpisode, writeGif, writePngStrip } from '../../envs/render/index.js';
 import { AGENTS, createAgent, loadAgent, type AgentConfig, type PolicyGradientAgent } from '../../agents/index.js';
+import { checkAgentFits } from '../../agents/io.js';
 import { createLogger, MetricsWriter, keepMetrics, Progress, writeRunInfo, mean, std } from '../../src/report/index.js';
 import { UserError } from '../../src/errors.js';
 import { RL_EXPERIMENTS, rlExperiment, type RlExperiment } from '../rl/definitions.js';
 import { runRlExperiment } from '../rl/run.js';
-import { num, numList, nameList, oneOf } from './parse.js';
+import { num, numList, nameList, oneOf, workersOption } from './parse.js';
 import { outDirOf, prepareOutDir } from '../outDir.js';
 
 async function makeEnv(id: string, options: Record<string, unknown> = {}): Promise<Env<any, any>> {
@@ -17,6 +18,9 @@ async function makeEnv(id: string, options: Record<string, unknown> = {}): Promi
   if (id.startsWith('InvertedPendulum')) await mujocoReady();
   return make(id, options);
 }
+
+// Wider layers than this are a typo, not an experiment: 100000 × 100000 weights would take 40 GB.
+const MAX_HIDDEN = 4096;
 
 /** Agent options shared by train and compare. */
 function agentOptions(cmd: Command): Command {
@@ -26,7 +30,7 @@ function agentOptions(cmd: Command): Command {
     .addOption(new Option('--cv-lr-scale <x>', 'control-variate / value learning-rate scale').argParser(num('--cv-lr-scale', { min: 0, open: true })))
     .addOption(new Option('--entropy <x>', 'entropy bonus').argParser(num('--entropy', { min: 0 })))
     .addOption(new Option('--gamma <x>', 'discount').argParser(num('--gamma', { min: 0, max: 1 })))
-    .addOption(new Option('--hidden <list>', 'policy hidden sizes, e.g. 10,10').argParser(numList('--hidden', { min: 1, integer: true })))
+    .addOption(new Option('--hidden <list>', `policy hidden sizes, e.g. 10,10 (each at most ${MAX_HIDDEN})`).argParser(numList('--hidden', { min: 1, max: MAX_HIDDEN, integer: true })))
     .addOption(new Option('--optimizer <name>', 'adam or rmsprop').argParser(oneOf('--optimizer', ['adam', 'rmsprop'])))
     .addOption(new Option('--variance-every <n>', 'measure the estimator log-variance every n updates').argParser(num('--variance-every', { min: 0, integer: true })));
 }
@@ -44,7 +48,18 @@ function pickOptions(o: Record<string, unknown>): Partial<AgentConfig> {
   return out;
 }
 
+/** Every agent of `def` can be made for its env: refused here with one line, before any worker starts. */
+async function checkAgents(def: RlExperiment): Promise<void> {
+  const env = await makeEnv(def.env, def.envOptions ?? {});
+  try {
+    for (const a of def.agents) createAgent(a.kind, env, a.options).dispose();
+  } finally {
+    env.close();
+  }
+}
+
 async function runRlCommand(def: RlExperiment, o: Record<string, any>): Promise<void> {
+  await checkAgents(def);
   const out = prepareOutDir(outDirOf(o, def.name));
   const logger = createLogger({ file: join(out, 'log.jsonl') });
   try {
@@ -73,7 +88,7 @@ function experimentOptions(cmd: Command): Command {
     .addOption(new Option('--seed <s>', 'first seed').default(1).argParser(num('--seed', { integer: true })))
     .addOption(new Option('--episodes <n>', 'episodes per run').argParser(num('--episodes', { min: 1, integer: true })))
     .addOption(new Option('--frames <n>', 'environment frames per run (a budget besides --episodes)').argParser(num('--frames', { min: 1, integer: true })))
-    .addOption(new Option('--workers <n>', 'worker threads (default: min(2, cores))').argParser(num('--workers', { min: 1, integer: true })))
+    .addOption(workersOption())
     .option('--stop-when-solved', 'end a run as soon as it is solved')
     .option('--out <dir>', 'results folder')
     .option('--resume', 'skip runs finished in --out and continue the others (or extend them to a larger budget) from their checkpoints');
@@ -103,6 +118,7 @@ export function registerRlCommands(program: Command, experiment: Command): void 
       agent = await loadAgent(out);
       if (agent.config.kind !== o.agent) throw new UserError(`${out} holds a '${agent.config.kind}' agent, not '${o.agent}'`);
       if (agent.envId && agent.envId !== o.env) throw new UserError(`${out} was trained on ${agent.envId}, not ${o.env}`);
+      checkAgentFits(agent, env, o.env, `the agent in ${out}`);
     } else {
       agent = createAgent(o.agent, env, { ...pickOptions(o), seed: o.seed });
     }
@@ -155,6 +171,7 @@ export function registerRlCommands(program: Command, experiment: Command): void 
       const id = o.env ?? agent.envId;
       if (!id) throw new UserError(`${dir} does not record its environment: pass --env`);
       const env = await makeEnv(id);
+      checkAgentFits(agent, env, id, `the agent in ${dir}`);
       const returns = agent.evaluate(env, o.episodes, { seed: o.seed, deterministic: !o.stochastic });
       const result = { agent: agent.config.kind, env: id, episodes: o.episodes, mean: mean(returns), std: returns.length > 1 ? std(returns) : 0, returns };
       process.stdout.write(o.json ? `${JSON.stringify(result)}\n` : `${result.agent} on ${id}: mean return ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} over ${o.episodes} episodes\n`);
@@ -220,6 +237,7 @@ export function registerRlCommands(program: Command, experiment: Command): void 
         policy = () => env.actionSpace.sample();
       } else {
         const agent = await loadAgent(o.policy);
+        checkAgentFits(agent, env, o.env, `the agent in ${o.policy}`);
         policy = (obs) => agent.act(obs, { deterministic: true });
       }
       const frames = recordEpisode(env, policy, { seed: o.seed, maxSteps: o.maxSteps });

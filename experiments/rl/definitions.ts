@@ -23,6 +23,8 @@ export interface RlExperiment {
   varianceEpisodes: number;
   /** Published mean ± std episodes to solve, by agent name. */
   paper?: Record<string, { mean: number; std: number }>;
+  /** Seeds behind the published numbers, when the paper says. */
+  paperSeeds?: number;
   paperNote?: string;
 }
 
@@ -47,6 +49,7 @@ export const RL_EXPERIMENTS: Record<string, RlExperiment> = {
     varianceEvery: 20,
     varianceEpisodes: 10,
     paper: { a2c: { mean: 1152, std: 90 }, relax: { mean: 472, std: 114 } },
+    paperSeeds: 5,
     paperNote: 'Grathwohl et al. (2018), Table 2: mean episodes to solve over 5 seeds (A2C vs LAX/RELAX).',
   },
   'cartpole-v1': {

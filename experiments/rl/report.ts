@@ -69,29 +69,56 @@ export async function writeRlReport(outDir: string, def: RlExperiment, summary: 
       `episodes is at least ${def.solve.threshold} (at least ${w} episodes played). Backend ${summary.backend}; wall time of this invocation ${summary.wallSeconds.toFixed(0)} s.`,
   );
   report.heading('Episodes to solve', 2);
+  const n = summary.seeds.length;
+  const paperSeeds = def.paperSeeds ? ` (${def.paperSeeds} seeds)` : '';
   report.table(
-    ['agent', 'per seed', 'mean (solved seeds)', 'std', 'solved', 'paper (mean ± std)', 'frames to solve', 'best 100-episode mean', 'log-variance (mean)', 'ms / 100k frames'],
+    ['agent', 'per seed', 'mean (solved seeds)', 'std', 'solved', 'paper (mean ± std)', 'frames to solve', `best ${w}-episode mean`, 'log-variance (mean)', 'ms / 100k frames'],
     def.agents.map((a) => {
       const s = summary.agents[a.name];
       const p = def.paper?.[a.name];
       return [
         a.name,
         s.episodesToSolve.map((x) => (x === null ? '—' : String(x))).join(', '),
-        s.mean,
-        s.std,
-        `${s.solvedSeeds}/${summary.seeds.length}`,
-        p ? `${p.mean} ± ${p.std}` : '—',
+        solvedMean(s.mean, s.solvedSeeds, n),
+        s.solvedSeeds > 1 ? s.std : null, // one seed has no spread
+        `${s.solvedSeeds}/${n}`,
+        p ? `${p.mean} ± ${p.std}${paperSeeds}` : '—',
         s.framesToSolve.map((x) => (x === null ? '—' : String(x))).join(', '),
-        s.bestWindowMean.map((x) => x.toFixed(0)).join(', '),
+        // −Infinity: fewer than `w` episodes, no full window.
+        s.bestWindowMean.map((x) => (Number.isFinite(x) ? x.toFixed(0) : '—')).join(', '),
         s.logVariance,
-        s.msPer100kFrames,
+        Number.isFinite(s.msPer100kFrames) ? s.msPer100kFrames : null,
       ];
     }),
     { digits: 4 },
   );
+  const protocol = protocolNote(def, summary);
+  if (protocol) report.paragraph(protocol);
   if (def.paperNote) report.paragraph(def.paperNote);
   report.heading('Plots', 2);
   report.image('Reward curves', 'rewards.png');
   if (varSeries.length) report.image('Log-variance', 'log-variance.png');
   report.write(join(outDir, 'report.md'));
+}
+
+/** The mean over solved seeds, saying how many that is when not all solved. */
+function solvedMean(mean: number | null, solved: number, seeds: number): string | number | null {
+  if (mean === null) return null;
+  return solved === seeds ? Math.round(mean) : `${Math.round(mean)} (mean over ${solved} of ${seeds} seeds that solved)`;
+}
+
+/** When this run's protocol is not the one the paper's numbers come from, say so beside them. */
+function protocolNote(def: RlExperiment, summary: RlSummary): string | undefined {
+  if (!def.paper) return undefined;
+  const differences: string[] = [];
+  if (def.paperSeeds && summary.seeds.length !== def.paperSeeds) differences.push(`${summary.seeds.length} seed(s) (paper: ${def.paperSeeds})`);
+  if (summary.maxEpisodes < def.maxEpisodes) differences.push(`at most ${summary.maxEpisodes} episodes per run (this experiment's default: ${def.maxEpisodes})`);
+  if (summary.maxFrames !== undefined) differences.push(`at most ${summary.maxFrames} frames per run`);
+  // A cap below a published mean means that agent was not expected to solve here.
+  const beyond = Object.entries(def.paper).filter(([, p]) => p.mean > summary.maxEpisodes).map(([name, p]) => `${name} (paper mean ${p.mean})`);
+  if (differences.length === 0 && beyond.length === 0) return undefined;
+  return (
+    `Not the paper's protocol: this run used ${differences.length ? differences.join(', ') : 'the same settings'}, so its numbers are not directly comparable with the paper column.` +
+    (beyond.length ? ` The cap of ${summary.maxEpisodes} episodes is below the paper's mean for ${beyond.join(', ')}: unsolved seeds are expected there.` : '')
+  );
 }

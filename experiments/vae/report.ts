@@ -23,6 +23,9 @@ const meanOf = (xs: (number | null)[]) => {
   return v.length ? mean(v) : NaN;
 };
 
+// Nothing measured (a short run): — rather than NaN.
+const cell = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(2)) : null);
+
 export async function writeVaeReport(outDir: string, config: VaeExperimentConfig, summary: VaeSummary, tracks: VaeTrack[]): Promise<void> {
   const byName = config.estimators
     .map((name) => ({ name, tracks: tracks.filter((t) => t.estimator === name).sort((a, b) => a.seed - b.seed) }))
@@ -87,14 +90,14 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
       const s = summary.estimators[name];
       return [
         name,
-        Number(meanOf(s.trainElbo).toFixed(2)),
+        cell(meanOf(s.trainElbo)),
         fmt(s.trainElbo),
-        Number(meanOf(s.validElbo).toFixed(2)),
-        Number(meanOf(s.testElbo).toFixed(2)),
-        Number(meanOf(s.validIwae).toFixed(2)),
-        Number(meanOf(s.testIwae).toFixed(2)),
-        Number(meanOf(s.logVarianceSecondHalf).toFixed(2)),
-        Number(s.msPerStep.toFixed(1)),
+        cell(meanOf(s.validElbo)),
+        cell(meanOf(s.testElbo)),
+        cell(meanOf(s.validIwae)),
+        cell(meanOf(s.testIwae)),
+        cell(meanOf(s.logVarianceSecondHalf)),
+        Number.isFinite(s.msPerStep) ? Number(s.msPerStep.toFixed(1)) : null,
         paper[name] ?? '—',
       ];
     }),

@@ -9,6 +9,7 @@ import { tf, currentBackend } from '../../src/tf/index.js';
 import { writeImageGrid, mean, type Logger } from '../../src/report/index.js';
 import { runExperiment, perMethod, type RunJob } from '../harness.js';
 import { Rng } from '../../src/random/index.js';
+import { UserError } from '../../src/errors.js';
 import { BinaryMnist, mnist, loadMnist, PIXELS, IMAGE_SIZE, type Binarisation, type Mnist } from '../../envs/vae/mnist.js';
 import { VaeTrainer, trainVae, type VaeTrack, type VaeTrainConfig } from './train.js';
 import { writeVaeReport } from './report.js';
@@ -143,6 +144,8 @@ export async function runVaeExperiment(
 ): Promise<VaeSummary> {
   const { logger, mnistDir } = options;
   const source = options.source ?? (mnistDir === undefined ? mnist() : loadMnist(mnistDir));
+  // Batches are drawn from the shuffled training set without replacement.
+  if (config.batch > source.train.count) throw new UserError(`--batch ${config.batch} is larger than the training set (${source.train.count} images)`);
   const seeds = Array.from({ length: config.seeds }, (_, i) => config.seed + i);
   let data: BinaryMnist | undefined;
   return runExperiment<'estimator', VaeTrack, VaeSummary>(

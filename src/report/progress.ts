@@ -65,6 +65,8 @@ export class Progress {
           etaBuffer: 50,
           fps: 5,
           barsize: 30,
+          // cli-progress rounds the ETA to 5 s multiples in its own format ("8m60s"); use ours.
+          formatTime: (seconds: number) => duration(seconds * 1000),
         },
         cliProgress.Presets.shades_classic,
       );
@@ -131,7 +133,7 @@ function fields(payload: ProgressPayload): string {
 /** 75_000 ms → "1m15s"; under a minute "12.3s". */
 export function duration(ms: number): string {
   const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)}s`;
+  if (s < 59.95) return `${s.toFixed(1)}s`; // not "60.0s"
   const total = Math.round(s);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

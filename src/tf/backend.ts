@@ -1,6 +1,7 @@
 // Backend choice. `auto` prefers the native TensorFlow bindings when they are
 // installed (optional: they cannot be installed everywhere), else wasm.
 import * as tf from '@tensorflow/tfjs';
+import './uncaught.js'; // undo the wasm module's process-wide error handlers
 import { UserError } from '../errors.js';
 
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;

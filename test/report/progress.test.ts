@@ -61,4 +61,9 @@ describe('duration', () => {
     expect(duration(75_000)).toBe('1m15s');
     expect(duration(3_725_000)).toBe('1h02m');
   });
+  it('carries rounding into the next unit (never "8m60s" or "60.0s")', () => {
+    expect(duration(539_600)).toBe('9m00s');
+    expect(duration(59_970)).toBe('1m00s');
+    expect(duration(3_599_700)).toBe('1h00m');
+  });
 });
