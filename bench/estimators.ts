@@ -26,5 +26,6 @@ export async function benchEstimators(): Promise<Table> {
     title: `Estimator step on the toy problem (${currentBackend()} backend): logit update + control-variate update`,
     columns: ['estimator', 'batch', 'latents', 'ms/step', 'tensors leaked'],
     rows,
+    keyColumns: 3,
   };
 }

@@ -8,6 +8,8 @@ export interface Table {
   rows: Cell[][];
   /** Optional lines printed under the table. */
   notes?: string[];
+  /** How many leading columns name a row in the JSON keys (default: its leading text cells). */
+  keyColumns?: number;
 }
 
 function cellText(c: Cell): string {

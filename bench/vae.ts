@@ -39,7 +39,8 @@ export async function benchVae(options: { steps?: number; warmup?: number } = {}
     rows,
     notes: [
       'linear1 784–200, linear2 784–200–200, nonlinear 784–(200 tanh)²–200. PyTorch: 1.13, OpenBLAS, one thread, same',
-      'computation, linear1 only (from the issue). rebar and relax on linear1 take the hand-written step',
+      'computation, linear1 only (from the issue; measured side by side on this machine: npm run bench -- --peer vae).',
+      'rebar and relax on linear1 take the hand-written step',
       '(experiments/vae/fast.ts); everything else the generic autodiff step (muprop: one more decoder pass and',
       'its gradient, for f and f′ at the mean, plus its learned baseline; arm and disarm: one more hard pass). What limits it on wasm: the model',
       "update alone (tfjs Adam, ~15 elementwise kernels on each of two 784×200 matrices) costs several ms, transcendental",
