@@ -148,8 +148,7 @@ export class OneStepLearner implements Learner {
     const { gradient } = estimateAndTrain(this.assembled.estimator, this.input(sample, x), { optimizer: this.cvOpt });
     const meanF = tf.tidy(() => {
       // Ascend Σ θ(ψ)·ĝ / B in the policy (ĝ held fixed), and E f in the problem's own parameters.
-      const { grads } = tf.variableGrads(() => tf.neg(tf.div(tf.sum(tf.mul(this.theta(B, x), gradient)), B)) as tf.Scalar, this.policyVariables);
-      this.policyOpt.applyGradients(grads);
+      this.policyOpt.applyGradients(this.policyGrads(B, gradient, x));
       if (this.envOpt) {
         const own = tf.variableGrads(() => tf.neg(tf.mean(this.env.reward(sample.b, x))) as tf.Scalar, this.env.variables!);
         this.envOpt.applyGradients(own.grads);
@@ -167,6 +166,16 @@ export class OneStepLearner implements Learner {
     this.counters.episodes += B;
     this.trainMs += performance.now() - t0;
     return { episodes: [], update: { meanReward: value } };
+  }
+
+  /**
+   * ∂ψ of −Σ θ(ψ)·ĝ / B. For free logits θ = tile(ψ) that is −mean(ĝ) over the
+   * batch, written out: the tape's tile and sum cost more than the toy's whole
+   * REINFORCE step (a test checks the two agree).
+   */
+  policyGrads(B: number, gradient: tf.Tensor, x?: tf.Tensor): tf.NamedTensorMap {
+    if (this.logits) return { [this.logits.name]: tf.neg(tf.mean(gradient, 0, true)) };
+    return tf.variableGrads(() => tf.neg(tf.div(tf.sum(tf.mul(this.theta(B, x), gradient)), B)) as tf.Scalar, this.policyVariables).grads;
   }
 
   /** θ now (problems without context). */

@@ -4,7 +4,7 @@
 // rises from where it starts.
 import { describe, it, expect } from 'vitest';
 import { learn, OneStepLearner } from '../../agents/index.js';
-import type { tf } from '../../src/tf/index.js';
+import { tf } from '../../src/tf/index.js';
 
 const w = [0.2, 0.5, 0.3, 0.8];
 const f = (s: number[]) => -((s.reduce((a, x, j) => a + x * w[j], 0) - 1) ** 2);
@@ -43,4 +43,22 @@ describe('a user-defined one-step problem', () => {
       learner.dispose();
     });
   }
+});
+
+describe('OneStepLearner.policyGrads', () => {
+  it('for free logits, equals the tape gradient of −Σ tile(θ)·ĝ / B', () => {
+    const learner = new OneStepLearner(problem, { estimator: 'reinforce', seed: 2, batch: 5 });
+    const B = 5;
+    const gradient = tf.tensor2d(Array.from({ length: B * 4 }, (_, i) => Math.sin(3.1 * i + 0.7) * (1 + i)), [B, 4]);
+    const logits = learner.logits!;
+    const fast = learner.policyGrads(B, gradient)[logits.name];
+    const { grads } = tf.variableGrads(() => tf.neg(tf.div(tf.sum(tf.mul(tf.tile(logits, [B, 1]), gradient)), B)) as tf.Scalar, [logits]);
+    const a = fast.dataSync();
+    const b = grads[logits.name].dataSync();
+    expect(fast.shape).toEqual(grads[logits.name].shape);
+    // float32: a sum of 5 terms of size ≤ 20 / 5, rounded in a different order.
+    for (let j = 0; j < 4; j++) expect(Math.abs(a[j] - b[j])).toBeLessThan(8 * 4 * 2 ** -23);
+    tf.dispose([gradient, fast, grads[logits.name]]);
+    learner.dispose();
+  });
 });
