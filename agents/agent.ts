@@ -7,74 +7,33 @@
 // the policy, and fit the value function (squared error) and the control
 // variate (∂φ of the squared policy gradient): agents/update.ts.
 import { tf } from '../src/tf/index.js';
-import { Rng, stream, type AleaState } from '../src/random/index.js';
+import { Rng, stream } from '../src/random/index.js';
 import { estimatorSetup, logVarianceOf, type Estimator, type MovingAverage } from '../src/estimators/index.js';
 import type { ControlVariate } from '../src/controlVariates/index.js';
 import { makeOptimizer, getLearningRate, type CheckpointParts } from '../src/nn/index.js';
 import { UserError } from '../src/errors.js';
 import { Box, flatdim, make, type Env, type Space } from '../envs/index.js';
 import { Policy } from './policy.js';
-import { ActionCritic, ValueFunction, WithValue, buildCritics } from './critics.js';
-import { collect, evaluatePolicy, joinRollouts, type Rollout } from './rollout.js';
+import { ValueFunction, buildCritics, namedVariables } from './critics.js';
+import { collectBatch, evaluateEpisodes, type Rollout } from './rollout.js';
 import { gradientSamples, updateFrom } from './update.js';
 import { agentEstimator, checkAgent, checkAgentApplicable } from './applicable.js';
 import type { AgentConfig } from './config.js';
 import { learn as runLoop, type Counters, type EpisodeStats, type Learner } from './learn.js';
+import { isExpression } from './schedule.js';
+import { Schedules } from './scheduled.js';
+import { callbackHooks, callbackStates, checkpointCadence, restoreCallbacks, type CallbackContext, type TrainingCallback } from './callbacks.js';
+import { withObservationStats, type ObservationStats } from './normalization.js';
+import { TrainingEnv } from './trainingEnv.js';
+import type { EvaluationRecord, LearnBudget, LearnCallbacks, TrainingState, UpdateInfo, ActOptions } from './agentTypes.js';
 
 export type { EpisodeStats } from './learn.js';
-
-export interface UpdateInfo {
-  update: number;
-  episodes: number;
-  steps: number;
-  /** Squared norm of the policy-gradient estimate over the policy's parameters (RELAX/LAX: the variance objective). */
-  gradientSquaredNorm: number;
-  valueLoss?: number;
-  /** KL(π_old ‖ π_new) over the batch's states (when the learning rate adapts to it). */
-  kl?: number;
-  /** The policy's learning rate after this update. */
-  learningRate: number;
-  /** log of the estimator's variance (averaged over parameters), when measured at this update. */
-  logVariance?: number;
-  seconds: number;
-}
-
-/** Episodes and/or environment steps to train for, counted from where the agent is. */
-export interface LearnBudget {
-  episodes?: number;
-  steps?: number;
-}
-
-export interface LearnCallbacks {
-  /** Called after every training episode; return false to stop learning. */
-  onEpisode?(stats: EpisodeStats): boolean | void;
-  onUpdate?(info: UpdateInfo): void;
-  /** Called every `checkpointEvery` episodes (e.g. to save). */
-  onCheckpoint?(agent: PolicyGradientAgent): void | Promise<void>;
-  checkpointEvery?: number;
-  /** Measure the estimator's log-variance every this many episodes (default: config.varianceEvery updates' worth). */
-  onRow?(row: Record<string, number | string | null>): void;
-}
-
-export interface ActOptions {
-  deterministic?: boolean;
-}
+export type { EvaluationRecord, LearnBudget, LearnCallbacks, TrainingState, UpdateInfo, ActOptions } from './agentTypes.js';
 
 /** Flattened observation size of a (Box) observation space. */
 function observationSize(space: Space<unknown>): number {
   if (!(space instanceof Box)) throw new UserError(`observation space ${space.toString()} is not supported (use a Box)`);
   return flatdim(space);
-}
-
-/** What a checkpoint keeps beyond variables, optimisers and streams. */
-export interface TrainingState {
-  counters: Counters;
-  seconds: number;
-  baseline: number | null;
-  /** The training env's random stream, so the next episode after a resume is the one an uninterrupted run plays. */
-  env: AleaState | null;
-  history: EpisodeStats[];
-  varianceHistory: PolicyGradientAgent['varianceHistory'];
 }
 
 export class PolicyGradientAgent implements Learner {
@@ -99,12 +58,17 @@ export class PolicyGradientAgent implements Learner {
   envId?: string;
   history: EpisodeStats[] = [];
   varianceHistory: { update: number; episodes: number; logVariance: number }[] = [];
-  private seededEnvs = new WeakSet<object>();
-  /** The training env's random state from a checkpoint, given to the next env learned on (exact resume). */
-  private pendingEnvState?: AleaState;
-  /** The env `iterate` plays on and the seed of its first reset (set by learn). */
-  private env?: Env<any, any>;
-  private pendingSeed?: number;
+  /** The entropy coefficient now (config.entropyCoef, or its schedule's value at the last update). */
+  entropyCoef: number;
+  /** Keyed callbacks' states from a checkpoint or an earlier learn call. */
+  callbackStates: Record<string, unknown> = {};
+  /** Set by loadAgent when the agent was saved as an evaluation's best. */
+  evaluation?: EvaluationRecord;
+  private readonly schedules = new Schedules();
+  /** The env trained on, and what carries over to the next one (agents/trainingEnv.ts). */
+  private readonly training = new TrainingEnv();
+  /** The current learn call's callbacks (their states go into checkpoints). */
+  private callbacks: TrainingCallback[] = [];
   /** The episode count learn() stops at (exact, even with batches of steps). */
   private episodeLimit?: number;
 
@@ -119,6 +83,12 @@ export class PolicyGradientAgent implements Learner {
     // Check compatibility before any variable exists, so a refused agent leaks nothing.
     checkAgent(config.kind);
     checkAgentApplicable(config, actionSpace);
+    if (isExpression(config.learningRate) && config.targetKl > 0) {
+      throw new UserError(`a learning-rate schedule and a KL-adapted rate (targetKl ${config.targetKl}) would both set the rate: set targetKl to 0 (--target-kl 0)`);
+    }
+    // A schedule's value is set when learning starts and at every update (agents/scheduled.ts); until then a placeholder.
+    const initial = (s: number | string, placeholder: number) => (typeof s === 'number' ? s : placeholder);
+    this.entropyCoef = initial(config.entropyCoef, 0);
     this.estimatorName = agentEstimator(config);
     this.estimator = estimatorSetup(this.estimatorName).estimator;
     this.policy = new Policy(this.obsSize, actionSpace, config, init);
@@ -127,9 +97,10 @@ export class PolicyGradientAgent implements Learner {
     this.cv = critics.cv;
     this.baseline = critics.baseline;
     const opt = (lr: number) => makeOptimizer({ kind: config.optimizer, learningRate: lr, beta2: config.beta2 });
-    this.policyOpt = opt(config.learningRate);
-    if (this.value) this.valueOpt = opt(config.learningRate * config.cvLrScale);
-    if (this.cv) this.cvOpt = opt(config.learningRate * config.cvLrScale);
+    const lr = initial(config.learningRate, 1);
+    this.policyOpt = opt(lr);
+    if (this.value) this.valueOpt = opt(lr * config.cvLrScale);
+    if (this.cv) this.cvOpt = opt(lr * config.cvLrScale);
   }
 
   /** An action for one observation (typed-array forward pass; no tfjs call). */
@@ -173,9 +144,10 @@ export class PolicyGradientAgent implements Learner {
    * a copy of the training env so training is not disturbed.
    */
   logVariance(rng: Rng): number {
-    const env = this.env;
+    const env = this.training.current;
     if (!env) throw new Error('logVariance needs the env learn() is training on');
-    const probe = env.spec?.id ? make(env.spec.id, { ...(env.spec.kwargs ?? {}) }) : env;
+    // A fresh copy sees observations as training does: normalised with the current statistics, frozen.
+    const probe = env.spec?.id ? this.evaluationEnv(make(env.spec.id, { ...(env.spec.kwargs ?? {}) })) : env;
     try {
       return logVarianceOf(this.gradientSamples(probe, this.config.varianceEpisodes, rng.integer(2 ** 31)));
     } finally {
@@ -183,28 +155,17 @@ export class PolicyGradientAgent implements Learner {
     }
   }
 
-  /** The batch of whole episodes an update trains on; the last one stops at the episode budget, so it is exact. */
-  private collectBatch(): Rollout {
-    const { episodesPerUpdate: e, stepsPerUpdate: s } = this.config;
-    const seed = () => {
-      const x = this.pendingSeed;
-      this.pendingSeed = undefined;
-      return x;
-    };
-    const left = this.episodeLimit === undefined ? Infinity : this.episodeLimit - this.counters.episodes;
-    if (s <= 0 && e <= left) return collect(this.env!, this.policy, this.rngs.act, e, s, seed);
-    // One episode at a time: the very draws one collect(e, s) call makes, but able to stop at the budget.
-    const parts: Rollout[] = [];
-    for (let steps = 0; parts.length < Math.max(1, left) && (parts.length < e || steps < s); steps += parts[parts.length - 1].steps) {
-      parts.push(collect(this.env!, this.policy, this.rngs.act, 1, 0, seed));
-    }
-    return joinRollouts(parts);
+  /** Training progress through the current learn budget, 0 → 1 (agents/scheduled.ts). */
+  get progress(): number {
+    return this.schedules.progress(this.counters);
   }
 
   /** Collect whole episodes on the training env, then one update (the Learner's step). */
   iterate(): { episodes: EpisodeStats[]; update: Record<string, number> } {
     const t0 = performance.now();
-    const r = this.collectBatch();
+    const left = this.episodeLimit === undefined ? Infinity : this.episodeLimit - this.counters.episodes;
+    const { episodesPerUpdate, stepsPerUpdate } = this.config;
+    const r = collectBatch(this.training.current!, this.policy, this.rngs.act, episodesPerUpdate, stepsPerUpdate, left, () => this.training.takeSeed());
     const episodes: EpisodeStats[] = [];
     for (let e = 0; e < r.episodeEnds.length; e++) {
       this.counters.episodes++;
@@ -213,64 +174,86 @@ export class PolicyGradientAgent implements Learner {
       episodes.push(stats);
       this.history.push(stats);
     }
+    this.schedules.apply(this);
     const info = this.update(r);
     this.seconds += (performance.now() - t0) / 1000;
-    const update: Record<string, number> = { update: info.update, gradientSquaredNorm: info.gradientSquaredNorm, learningRate: info.learningRate };
+    const update: Record<string, number> = {
+      update: info.update,
+      gradientSquaredNorm: info.gradientSquaredNorm,
+      learningRate: info.learningRate,
+      entropyCoef: this.entropyCoef,
+      policyLoss: info.policyLoss,
+      entropyLoss: info.entropyLoss,
+    };
     if (info.valueLoss !== undefined) update.valueLoss = info.valueLoss;
     if (info.kl !== undefined) update.kl = info.kl;
     return { episodes, update };
   }
 
-  /** Train for a budget of episodes and/or steps (from where the agent is); returns the training episodes' statistics. */
-  async learn(env: Env<any, any>, budget: LearnBudget, callbacks: LearnCallbacks = {}): Promise<EpisodeStats[]> {
+  /**
+   * Train for a budget of episodes and/or steps (from where the agent is);
+   * returns the training episodes' statistics. `callbacks` is a list of
+   * training callbacks (agents/callbacks.ts) or the functions of LearnCallbacks.
+   */
+  async learn(env: Env<any, any>, budget: LearnBudget, callbacks: LearnCallbacks | TrainingCallback[] = {}): Promise<EpisodeStats[]> {
     if (budget.episodes === undefined && budget.steps === undefined) throw new UserError('learn needs a budget of episodes or steps');
+    const given: LearnCallbacks = Array.isArray(callbacks) ? { callbacks } : callbacks;
+    const list = given.callbacks ?? [];
+    const checkpointEvery = checkpointCadence(list, given.onCheckpoint ? given.checkpointEvery : undefined);
+    restoreCallbacks(list, this.callbackStates);
+    await this.schedules.compile(this.config);
     this.envId ??= env.spec?.id;
-    // Seed each env once, the first time this agent sees it: with the random
-    // state of the env it trained on before (saved in checkpoints, so a
-    // resumed run continues exactly), else from the agent's seed. Later
-    // resets continue the env's own stream.
-    this.pendingSeed = undefined;
-    if (!this.seededEnvs.has(env)) {
-      this.seededEnvs.add(env);
-      // A new env continues the stream of the one trained on before (or the checkpoint's).
-      const state = this.pendingEnvState ?? this.env?.unwrapped.randomState;
-      if (state) {
-        env.unwrapped.randomState = state;
-        this.pendingEnvState = undefined;
-      } else {
-        this.pendingSeed = this.config.seed + 1_000_003 * this.counters.episodes;
-      }
-    }
-    this.env = env;
-    const out: EpisodeStats[] = [];
     const c = this.counters;
-    this.episodeLimit = budget.episodes === undefined ? undefined : c.episodes + budget.episodes;
+    this.training.start(env, this.config.seed + 1_000_003 * c.episodes);
+    const until = {
+      episodes: budget.episodes === undefined ? undefined : c.episodes + budget.episodes,
+      steps: budget.steps === undefined ? undefined : c.steps + budget.steps,
+    };
+    this.schedules.until = until;
+    this.episodeLimit = until.episodes;
+    this.schedules.apply(this);
+    const out: EpisodeStats[] = [];
+    const agent = this;
+    const ctx: CallbackContext = { agent, get progress() { return agent.progress; }, emit: (row) => hooks.onRow(row) };
+    const hooks = callbackHooks(list, ctx, {
+      onRow: (row) => {
+        if (typeof row.logVariance === 'number') this.varianceHistory.push({ update: c.updates, episodes: c.episodes, logVariance: row.logVariance });
+        given.onRow?.(row);
+      },
+      onEpisode: (e) => {
+        out.push(e);
+        return given.onEpisode?.(e);
+      },
+      onUpdate: (u) => given.onUpdate?.(u as unknown as UpdateInfo),
+      onCheckpoint: given.onCheckpoint ? () => given.onCheckpoint!(this) : undefined,
+    });
+    this.callbacks = list;
     try {
+      for (const cb of list) await cb.onTrainingStart?.(ctx);
       await runLoop(this, {
-        until: {
-          episodes: budget.episodes === undefined ? undefined : c.episodes + budget.episodes,
-          steps: budget.steps === undefined ? undefined : c.steps + budget.steps,
-        },
+        until,
         varianceEvery: this.config.varianceEvery * this.config.episodesPerUpdate,
-        checkpointEvery: callbacks.onCheckpoint ? callbacks.checkpointEvery : 0,
-        onRow: (row) => {
-          if (typeof row.logVariance === 'number') {
-            const v = { update: c.updates, episodes: c.episodes, logVariance: row.logVariance };
-            this.varianceHistory.push(v);
-          }
-          callbacks.onRow?.(row as Record<string, number>);
-        },
-        onEpisode: (e) => {
-          out.push(e);
-          return callbacks.onEpisode?.(e);
-        },
-        onUpdate: (u) => callbacks.onUpdate?.(u as unknown as UpdateInfo),
-        onCheckpoint: callbacks.onCheckpoint ? () => callbacks.onCheckpoint!(this) : undefined,
+        checkpointEvery: checkpointEvery ?? 0,
+        ...hooks,
       });
     } finally {
+      // Also when training fails: callbacks close their files.
+      for (const cb of list) await cb.onTrainingEnd?.(ctx);
+      this.callbackStates = callbackStates(list, this.callbackStates);
+      this.callbacks = [];
       this.episodeLimit = undefined;
     }
     return out;
+  }
+
+  /** NormalizeObservation's statistics of the env trained on (or saved with the agent); undefined without one. */
+  observationStats(): ObservationStats | undefined {
+    return this.training.observationStats();
+  }
+
+  /** `env` as the policy sees it outside training: in a frozen NormalizeObservation with the agent's statistics, if it has some. */
+  evaluationEnv<E extends Env<any, any>>(env: E): Env<any, any> {
+    return withObservationStats(env, this.observationStats());
   }
 
   /** Everything a checkpoint holds (agents/io.ts adds the description and the LayersModel). */
@@ -286,9 +269,10 @@ export class PolicyGradientAgent implements Learner {
       counters: { ...this.counters },
       seconds: this.seconds,
       baseline: this.baseline && this.counters.updates > 0 ? this.baseline.value : null,
-      env: this.env ? this.env.unwrapped.randomState : (this.pendingEnvState ?? null),
+      ...this.training.state(),
       history: this.history,
       varianceHistory: this.varianceHistory,
+      callbacks: callbackStates(this.callbacks, this.callbackStates),
     };
   }
 
@@ -297,35 +281,35 @@ export class PolicyGradientAgent implements Learner {
     this.counters = { ...s.counters };
     this.seconds = s.seconds ?? 0;
     if (this.baseline && s.baseline !== null && s.baseline !== undefined) this.baseline.restore(s.baseline);
-    this.pendingEnvState = s.env ?? undefined;
+    this.training.restore(s);
     this.history = s.history ?? [];
     this.varianceHistory = s.varianceHistory ?? [];
+    this.callbackStates = s.callbacks ?? {};
     this.policy.refresh();
   }
 
-  /** Returns of `episodes` episodes with the current policy (deterministic by default), from `seed`. */
+  /**
+   * Returns of `episodes` episodes with the current policy (deterministic by
+   * default), from `seed`, on `env` as evaluationEnv() wraps it.
+   */
   evaluate(env: Env<any, any>, episodes: number, options: { seed?: number; deterministic?: boolean } = {}): number[] {
-    const seed = options.seed ?? this.config.seed;
-    return evaluatePolicy(this.policy, env, episodes, seed, options.deterministic ?? true);
+    return this.evaluateEpisodes(env, episodes, options).returns;
+  }
+
+  /** evaluate(), with the episodes' lengths. */
+  evaluateEpisodes(env: Env<any, any>, episodes: number, options: { seed?: number; deterministic?: boolean } = {}): { returns: number[]; lengths: number[] } {
+    return evaluateEpisodes(this.policy, this.evaluationEnv(env), episodes, options.seed ?? this.config.seed, options.deterministic ?? true);
   }
 
   /** Save to a folder (see agents/io.ts for the format); loadAgent(dir) reads it back. */
-  async save(dir: string): Promise<void> {
+  async save(dir: string, options: { evaluation?: EvaluationRecord } = {}): Promise<void> {
     const { saveAgent } = await import('./io.js');
-    await saveAgent(this, dir);
+    await saveAgent(this, dir, options);
   }
 
   /** Every trainable tensor under a stable logical name (for saving). */
   namedVariables(): Record<string, tf.Variable> {
-    const out: Record<string, tf.Variable> = { ...this.policy.named() };
-    if (this.value) Object.assign(out, this.value.net.namedVariables('value/'));
-    const cv = this.cv instanceof WithValue ? this.cv.inner : this.cv;
-    if (cv && 'named' in cv && typeof cv.named === 'function') {
-      for (const [k, v] of Object.entries((cv as { named(): Record<string, tf.Variable> }).named())) out[`cv/${k}`] = v;
-    } else if (cv instanceof ActionCritic) {
-      Object.assign(out, cv.net.namedVariables('cv/'));
-    }
-    return out;
+    return namedVariables(this);
   }
 
   dispose(): void {

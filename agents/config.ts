@@ -3,6 +3,7 @@
 // orthogonal initialisation, one episode per update, γ = 0.99, entropy 0.01,
 // one Adam with β2 = 0.99999.
 import type { Activation, Initializer } from '../src/nn/index.js';
+import type { Schedule } from './schedule.js';
 
 export type AgentKind = 'reinforce' | 'a2c' | 'relax' | 'lax';
 export const AGENT_KINDS: readonly AgentKind[] = ['reinforce', 'a2c', 'relax', 'lax'];
@@ -15,13 +16,15 @@ export interface AgentConfig {
   gamma: number;
   /** GAE λ for agents with a value function (1: R_t − V(s_t)). */
   gaeLambda: number;
-  entropyCoef: number;
+  /** A number, or an expression of training progress (agents/schedule.ts), e.g. '0.01 * (1 - progress)'. */
+  entropyCoef: Schedule;
   optimizer: 'adam' | 'rmsprop';
-  learningRate: number;
+  /** A number, or an expression of progress; a schedule sets every optimiser's rate (value and CV × cvLrScale) once per update. */
+  learningRate: Schedule;
   /**
    * Adapt the policy's learning rate to this KL(π_old ‖ π_new) per update,
    * averaged over the batch's states (0: fixed rate): ÷1.5 above twice the
-   * target, ×1.5 below half of it.
+   * target, ×1.5 below half of it. Not with a learning-rate schedule.
    */
   targetKl: number;
   /** Control-variate / value learning rate = learningRate × this. */

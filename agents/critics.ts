@@ -1,7 +1,8 @@
 // Critics and control variates the agents use: V(s), RELAX's c_φ(z, s) on the
 // state and the relaxed action, LAX's ĉ(a, s) on the state and the action
 // taken, optionally plus a value term V(s) that is fitted by squared error
-// (not by the variance objective, so it is left out of `variables`).
+// (not by the variance objective, so it is left out of `variables`); and the
+// logical names checkpoints give the networks' variables.
 import { tf } from '../src/tf/index.js';
 import { Mlp, type Activation } from '../src/nn/index.js';
 import { NeuralControlVariate, type ControlVariate } from '../src/controlVariates/index.js';
@@ -90,6 +91,19 @@ export function buildCritics(config: AgentConfig, policy: Policy, obsSize: numbe
   if (config.kind === 'lax') {
     const inner = new ActionCritic(obsSize, policy.size, config.cvHidden, config.cvActivation, init);
     out.cv = new WithValue(inner, out.value!);
+  }
+  return out;
+}
+
+/** Every trainable tensor of a policy and its critics under a stable logical name (what checkpoints key by). */
+export function namedVariables(a: { policy: Policy; value?: ValueFunction; cv?: ControlVariate }): Record<string, tf.Variable> {
+  const out: Record<string, tf.Variable> = { ...a.policy.named() };
+  if (a.value) Object.assign(out, a.value.net.namedVariables('value/'));
+  const cv = a.cv instanceof WithValue ? a.cv.inner : a.cv;
+  if (cv && 'named' in cv && typeof cv.named === 'function') {
+    for (const [k, v] of Object.entries((cv as { named(): Record<string, tf.Variable> }).named())) out[`cv/${k}`] = v;
+  } else if (cv instanceof ActionCritic) {
+    Object.assign(out, cv.net.namedVariables('cv/'));
   }
   return out;
 }

@@ -2,7 +2,9 @@
 //   agent.json         the checkpoint (src/nn/checkpoint.ts) whose state is the
 //                      agent's description (kind, config, spaces, versions) and
 //                      its training state (counters, baseline, the env's random
-//                      stream, history), so `--resume` continues exactly
+//                      stream, history, callback states, NormalizeObservation's
+//                      statistics), so `--resume` continues exactly, and — for
+//                      an eval callback's best — how it was evaluated
 //   agent-<g>.bin      every network's weights and every optimiser's full state
 //   model/             the policy network as a tfjs LayersModel (model.json +
 //                      weights.bin) for tf.loadLayersModel in any tfjs program
@@ -15,7 +17,7 @@ import { saveCheckpoint, loadCheckpoint, readCheckpointState, removeStaleTemps }
 import { readJson, writeJsonAtomic, writeFileAtomic, versions } from '../src/report/index.js';
 import { UserError } from '../src/errors.js';
 import { Box, spaceFromJSON, spacesEqual, type Space } from '../envs/index.js';
-import { PolicyGradientAgent, type TrainingState } from './agent.js';
+import { PolicyGradientAgent, type EvaluationRecord, type TrainingState } from './agent.js';
 import type { AgentConfig } from './config.js';
 
 const FORMAT = 'relax-pg-agent';
@@ -30,6 +32,8 @@ export interface SavedAgent {
   observationSpace: Record<string, unknown>;
   actionSpace: Record<string, unknown>;
   training: TrainingState;
+  /** Set when saved as an evaluation's best: `relax-pg evaluate` repeats this evaluation by default. */
+  evaluation?: EvaluationRecord;
   versions: ReturnType<typeof versions>;
   savedAt: string;
 }
@@ -70,7 +74,7 @@ async function exportLayersModel(agent: PolicyGradientAgent, dir: string): Promi
   model.dispose();
 }
 
-export async function saveAgent(agent: PolicyGradientAgent, dir: string): Promise<void> {
+export async function saveAgent(agent: PolicyGradientAgent, dir: string, options: { evaluation?: EvaluationRecord } = {}): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await exportLayersModel(agent, join(dir, 'model'));
   const saved: SavedAgent = {
@@ -82,6 +86,7 @@ export async function saveAgent(agent: PolicyGradientAgent, dir: string): Promis
     observationSpace: agent.observationSpace.toJSON(),
     actionSpace: agent.actionSpace.toJSON(),
     training: agent.checkpointState(),
+    evaluation: options.evaluation,
     versions: versions(),
     savedAt: new Date().toISOString(),
   };
@@ -109,6 +114,7 @@ export async function loadAgent(dir: string): Promise<PolicyGradientAgent> {
   removeStaleTemps(dir, 'agent');
   await loadCheckpoint(dir, agent.checkpointParts(), { name: 'agent' });
   agent.envId = saved.env;
+  agent.evaluation = saved.evaluation;
   agent.restoreState(saved.training);
   return agent;
 }

@@ -69,8 +69,10 @@ export interface LearnOptions {
   onRow?(row: MetricRow): void;
   /** After every training episode; return false to stop after this iteration. */
   onEpisode?(stats: EpisodeStats): boolean | void;
-  /** After every iteration, with the learner's update figures. */
-  onUpdate?(update: Record<string, number>, learner: Learner): void;
+  /** After every iteration, with the learner's update figures; false (or a promise of it) stops after this iteration. */
+  onUpdate?(update: Record<string, number>, learner: Learner): boolean | void | Promise<boolean | void>;
+  /** After an iteration's rows (update, log, variance, held-out), before its checkpoint. */
+  onIterationEnd?(learner: Learner): void | Promise<void>;
   /** After each checkpoint is written (or, without checkpointDir, to write one the caller's way, e.g. agent.save). */
   onCheckpoint?(learner: Learner): void | Promise<void>;
 }
@@ -156,12 +158,13 @@ export async function learn(learner: Learner, options: LearnOptions): Promise<vo
     const at = position(learner);
     if (update) {
       checkUpdate(update, key, at);
-      options.onUpdate?.(update, learner);
+      if ((await options.onUpdate?.(update, learner)) === false) stop = true;
     }
     const last = stop || reached(learner, options.until);
     if (learner.logRow && options.logEvery && (crossed(options.logEvery, before, at) || last)) emit({ [key]: at, ...learner.logRow() });
     if (crossed(options.varianceEvery, before, at)) measure(at);
     if (learner.heldOut && crossed(options.evalEvery, before, at)) emit({ [key]: at, ...(await learner.heldOut()) });
+    await options.onIterationEnd?.(learner);
     if (!last && crossed(options.checkpointEvery, before, at)) {
       checkVariables(learner, key, at);
       if (options.checkpointDir) await saveLearner(learner, options.checkpointDir);

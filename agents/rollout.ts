@@ -106,21 +106,44 @@ export function joinRollouts(parts: Rollout[]): Rollout {
   };
 }
 
-/** Returns of `episodes` episodes with the policy (its mode if `deterministic`), the first reset seeded with `seed`. */
-export function evaluatePolicy(policy: Policy, env: Env<any, any>, episodes: number, seed: number, deterministic: boolean): number[] {
+/**
+ * The batch of whole episodes an update trains on: `e` episodes and at least
+ * `s` steps, but never more than `left` episodes, so a budget is exact.
+ */
+export function collectBatch(env: Env<any, any>, policy: Policy, rng: Rng, e: number, s: number, left: number, seedFor: () => number | undefined): Rollout {
+  if (s <= 0 && e <= left) return collect(env, policy, rng, e, s, seedFor);
+  // One episode at a time: the very draws one collect(e, s) call makes, but able to stop at the budget.
+  const parts: Rollout[] = [];
+  for (let steps = 0; parts.length < Math.max(1, left) && (parts.length < e || steps < s); steps += parts[parts.length - 1].steps) {
+    parts.push(collect(env, policy, rng, 1, 0, seedFor));
+  }
+  return joinRollouts(parts);
+}
+
+/** Returns and lengths of `episodes` episodes with the policy (its mode if `deterministic`), the first reset seeded with `seed`. */
+export function evaluateEpisodes(policy: Policy, env: Env<any, any>, episodes: number, seed: number, deterministic: boolean): { returns: number[]; lengths: number[] } {
   const rng = stream(seed, 'evaluate');
   const returns: number[] = [];
+  const lengths: number[] = [];
   for (let e = 0; e < episodes; e++) {
     let [obs] = env.reset({ seed: e === 0 ? seed : undefined }) as [Float32Array, unknown];
     let total = 0;
+    let length = 0;
     for (;;) {
       const a = policy.sample(obs, rng, deterministic);
       const [next, reward, terminated, truncated] = env.step(a.action);
       total += reward;
+      length++;
       obs = next as Float32Array;
       if (terminated || truncated) break;
     }
     returns.push(total);
+    lengths.push(length);
   }
-  return returns;
+  return { returns, lengths };
+}
+
+/** Returns of `episodes` episodes with the policy (its mode if `deterministic`), the first reset seeded with `seed`. */
+export function evaluatePolicy(policy: Policy, env: Env<any, any>, episodes: number, seed: number, deterministic: boolean): number[] {
+  return evaluateEpisodes(policy, env, episodes, seed, deterministic).returns;
 }

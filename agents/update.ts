@@ -19,6 +19,8 @@ import type { AgentConfig } from './config.js';
 /** What an update reads and trains of an agent. */
 export interface UpdateParts {
   readonly config: AgentConfig;
+  /** The entropy bonus's coefficient now (config.entropyCoef, or its schedule's value at this update). */
+  readonly entropyCoef: number;
   readonly policy: Policy;
   readonly obsSize: number;
   /** The catalog estimator the agent runs (agentEstimator). */
@@ -97,6 +99,9 @@ export interface StepResult {
   gradientSquaredNorm: number;
   valueLoss?: number;
   kl?: number;
+  /** The policy-gradient surrogate −Σ_t θ_t·ĝ_t per episode, and −(mean entropy) (SB3's entropy_loss), before the step. */
+  policyLoss: number;
+  entropyLoss: number;
 }
 
 /** One update from a rollout: policy, value function, control variate, baseline. */
@@ -108,12 +113,16 @@ export function updateFrom(a: UpdateParts, r: Rollout): StepResult {
   const obs = tf.tensor2d(r.obs, [T, a.obsSize]);
   const thetaOld = config.targetKl > 0 ? tf.tidy(() => policy.theta(obs)) : undefined;
   // Ascend Σ_t θ_t·ĝ_t (+ entropy bonus); the loss is its negative, averaged over episodes.
+  let policyLoss = 0;
+  let entropyLoss = 0;
   const gradNorm = tf.tidy(() => {
     const { grads } = tf.variableGrads(() => {
       const th = policy.theta(obs);
       const pg = tf.sum(tf.mul(th, ghat));
       const entropy = tf.sum(policy.entropy(th));
-      return tf.div(tf.neg(tf.add(pg, tf.mul(config.entropyCoef, entropy))), nEpisodes) as tf.Scalar;
+      policyLoss = -pg.dataSync()[0] / nEpisodes;
+      entropyLoss = -entropy.dataSync()[0] / T;
+      return tf.div(tf.neg(tf.add(pg, tf.mul(a.entropyCoef, entropy))), nEpisodes) as tf.Scalar;
     }, policy.variables);
     a.policyOpt.applyGradients(grads);
     return Object.values(grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0], 0);
@@ -142,7 +151,7 @@ export function updateFrom(a: UpdateParts, r: Rollout): StepResult {
   }
   tf.dispose([obs, ghat]);
   policy.refresh();
-  return { gradientSquaredNorm: cvLoss ?? gradNorm, valueLoss, kl };
+  return { gradientSquaredNorm: cvLoss ?? gradNorm, valueLoss, kl, policyLoss, entropyLoss };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { make, mujocoReady, type Env } from '../../envs/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAgent, loadAgent, type EpisodeStats, type PolicyGradientAgent } from '../../agents/index.js';
+import { createAgent, loadAgent, ProgressCsv, type EpisodeStats, type PolicyGradientAgent } from '../../agents/index.js';
 import { TrainingDiverged } from '../../agents/learn.js';
 import { MetricsWriter, keepMetrics } from '../../src/report/index.js';
 import type { AgentSpec, RlExperiment } from './definitions.js';
@@ -36,7 +36,7 @@ export interface TrainRlOptions {
   /**
    * The run's folder: its checkpoint (the saved agent, every `checkpointEvery`
    * episodes and at the end), continued if there is one, and its
-   * metrics.jsonl, written as the run goes.
+   * metrics.jsonl and progress.csv, written as the run goes.
    */
   dir?: string;
   checkpointEvery?: number;
@@ -109,6 +109,7 @@ async function train(
         onRow: (row) => metrics?.write(row),
         checkpointEvery: checkpointDir ? (options.checkpointEvery ?? 100) : 0,
         onCheckpoint: checkpointDir ? (a) => a.save(checkpointDir) : undefined,
+        callbacks: checkpointDir ? [new ProgressCsv(join(checkpointDir, 'progress.csv'))] : [],
       },
     );
   }
