@@ -53,7 +53,8 @@ export class EvalCallback implements TrainingCallback {
   readonly episodes: number;
   readonly seed: number;
   readonly deterministic: boolean;
-  s: EvalState = { evaluations: 0, bestMean: null, bestEpisode: null, sinceBest: 0, lastMean: null, stopped: null };
+  /** What the evaluations found so far (saved in checkpoints). */
+  record: EvalState = { evaluations: 0, bestMean: null, bestEpisode: null, sinceBest: 0, lastMean: null, stopped: null };
   private before = 0;
 
   constructor(
@@ -72,7 +73,7 @@ export class EvalCallback implements TrainingCallback {
   }
 
   get bestMean(): number {
-    return this.s.bestMean ?? -Infinity;
+    return this.record.bestMean ?? -Infinity;
   }
 
   onTrainingStart(ctx: CallbackContext): void {
@@ -87,7 +88,7 @@ export class EvalCallback implements TrainingCallback {
     if (!due) return true;
     const { returns, lengths } = agent.evaluateEpisodes(this.env, this.episodes, { seed: this.seed, deterministic: this.deterministic });
     const m = mean(returns);
-    const s = this.s;
+    const s = this.record;
     s.evaluations++;
     s.lastMean = m;
     const best = s.bestMean === null || m > s.bestMean;
@@ -113,11 +114,11 @@ export class EvalCallback implements TrainingCallback {
   }
 
   state(): EvalState {
-    return { ...this.s };
+    return { ...this.record };
   }
 
   restore(state: unknown): void {
-    this.s = { ...this.s, ...(state as EvalState) };
+    this.record = { ...this.record, ...(state as EvalState) };
   }
 }
 
@@ -128,7 +129,7 @@ export class StopOnRewardThreshold implements EvalChild {
 
   onEval(e: EvalCallback): boolean {
     if (e.bestMean < this.threshold) return true;
-    this.reason = `mean evaluation return ${e.bestMean} ≥ ${this.threshold} at episode ${e.s.bestEpisode}`;
+    this.reason = `mean evaluation return ${e.bestMean} ≥ ${this.threshold} at episode ${e.record.bestEpisode}`;
     return false;
   }
 }
@@ -144,8 +145,8 @@ export class StopOnNoImprovement implements EvalChild {
   }
 
   onEval(e: EvalCallback): boolean {
-    if (e.s.evaluations <= this.minEvals || e.s.sinceBest < this.patience) return true;
-    this.reason = `no new best in ${e.s.sinceBest} evaluations (best ${e.bestMean} at episode ${e.s.bestEpisode})`;
+    if (e.record.evaluations <= this.minEvals || e.record.sinceBest < this.patience) return true;
+    this.reason = `no new best in ${e.record.sinceBest} evaluations (best ${e.bestMean} at episode ${e.record.bestEpisode})`;
     return false;
   }
 }

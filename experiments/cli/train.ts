@@ -114,8 +114,8 @@ async function train(o: Record<string, any>): Promise<void> {
     progress.stop();
     metrics.close();
   }
-  if (evaluator?.s.stopped) logger.info(`stopped early: ${evaluator.s.stopped}`);
-  if (evaluator && evaluator.s.bestMean !== null) logger.info(`best evaluation: mean ${evaluator.s.bestMean} at episode ${evaluator.s.bestEpisode}: ${join(out, 'best')}`);
+  if (evaluator?.record.stopped) logger.info(`stopped early: ${evaluator.record.stopped}`);
+  if (evaluator && evaluator.record.bestMean !== null) logger.info(`best evaluation: mean ${evaluator.record.bestMean} at episode ${evaluator.record.bestEpisode}: ${join(out, 'best')}`);
   logger.info(`saved ${o.agent} agent after ${agent.counters.episodes} episodes: ${out}`, { mean100: Number(mean(recent).toFixed(1)) });
   await logger.close();
 }

@@ -46,7 +46,7 @@ describe('EvalCallback', () => {
     const best = Math.max(...means);
     const at = rows[means.indexOf(best)].episode;
     expect(new Set(means).size).toBeGreaterThan(1); // the policy changed between evaluations
-    expect(cb.s).toMatchObject({ evaluations: 6, bestMean: best, bestEpisode: at });
+    expect(cb.record).toMatchObject({ evaluations: 6, bestMean: best, bestEpisode: at });
     expect(rows.map((r) => r.evalBestMean)).toEqual(means.map((_, i) => Math.max(...means.slice(0, i + 1))));
     const loaded = await loadAgent(dir);
     expect(loaded.counters.episodes).toBe(at);
@@ -67,7 +67,7 @@ describe('EvalCallback', () => {
     const stop = new StopOnRewardThreshold(threshold);
     const { agent, cb } = await evaluated({ onNewBest: stop });
     expect(agent.counters.episodes).toBe(first);
-    expect(cb.s.stopped).toBe(`mean evaluation return ${threshold} ≥ ${threshold} at episode ${first}`);
+    expect(cb.record.stopped).toBe(`mean evaluation return ${threshold} ≥ ${threshold} at episode ${first}`);
     agent.dispose();
   });
 
@@ -80,8 +80,8 @@ describe('EvalCallback', () => {
     expect(k).toBeGreaterThan(0);
     const { agent, cb } = await evaluated({ afterEval: new StopOnNoImprovement(1) });
     expect(agent.counters.episodes).toBe(all[k].episode);
-    expect(cb.s.sinceBest).toBe(1);
-    expect(cb.s.stopped).toMatch(/^no new best in 1 evaluations/);
+    expect(cb.record.sinceBest).toBe(1);
+    expect(cb.record.stopped).toMatch(/^no new best in 1 evaluations/);
     agent.dispose();
   });
 
