@@ -12,6 +12,9 @@ import { Mlp, activate } from '../../src/nn/index.js';
 import type { Rng } from '../../src/random/index.js';
 import { UserError } from '../../src/errors.js';
 import { PIXELS } from './mnist.js';
+import { fixedMatMul, fixedRightMul } from './products.js';
+
+export { fixedMatMul, fixedRightMul } from './products.js';
 
 type Tensor = tf.Tensor;
 
@@ -48,26 +51,11 @@ export interface HardPass {
   b: Tensor[];
   /** Per layer, f's terms of that layer at the hard sample (layerTerms), once passReward has run. */
   terms?: Tensor[];
+  /** Per layer, the decoder's logits at the hard sample, once passReward has run (for written-out gradients). */
+  decoderLogits?: Tensor[];
 }
 
 let counter = 0;
-
-/**
- * a·m for a matrix m held fixed (no gradient reaches m), given its transpose
- * mT. wasm's matMul packs its second operand on every call unless it is a
- * tensor it has packed before, and the built-in gradient transposes m afresh
- * each time; here every product uses the same m (forward, second derivative)
- * and the same mT (first derivative, through this op again), so each is
- * packed once and no derivative transposes a weight matrix, nor computes a
- * gradient in m that nobody asked for.
- */
-export function fixedMatMul(a: Tensor, m: Tensor, mT: Tensor): Tensor {
-  const product = tf.customGrad(((a0: Tensor) => ({
-    value: tf.matMul(a0 as tf.Tensor2D, m as tf.Tensor2D),
-    gradFunc: (dy: Tensor) => [fixedMatMul(dy, mT, m)],
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return product(a);
-}
 
 /** net's layers from `from` on, applied to that layer's input, with `product` for input·weight. */
 export function applyLayers(net: Mlp, input: Tensor, from = 0, product = (a: Tensor, w: tf.Variable) => tf.matMul(a as tf.Tensor2D, w)): Tensor {
@@ -93,6 +81,8 @@ export class BinaryVaeModel {
   readonly dataMean: Tensor;
   /** Transposes of the weight matrices while the weights are held fixed (withFixedWeights), made on first use. */
   private fixed?: Map<tf.Variable, Tensor>;
+  /** Whether the held-fixed products are taken as (wᵀ·aᵀ)ᵀ (withFixedWeights' `once`). */
+  private fixedOnce = false;
 
   constructor(options: VaeModelOptions) {
     const id = counter++;
@@ -143,16 +133,20 @@ export class BinaryVaeModel {
   /**
    * Run `fn` with the weights held constant: the encoder's and decoder's
    * products then go through fixedMatMul, so no gradient reaches the model's
-   * weights inside `fn` (take the model's own gradients outside it).
+   * weights inside `fn` (take the model's own gradients outside it). With
+   * `once` (each weight enters about one product), through fixedRightMul
+   * instead: packing a fresh weight matrix costs more than one thin product.
    */
-  withFixedWeights<T>(fn: () => T): T {
+  withFixedWeights<T>(fn: () => T, options: { once?: boolean } = {}): T {
     if (this.fixed) return fn();
     const fixed = new Map<tf.Variable, Tensor>();
     this.fixed = fixed;
+    this.fixedOnce = options.once ?? false;
     try {
       return fn();
     } finally {
       this.fixed = undefined;
+      this.fixedOnce = false;
       tf.dispose([...fixed.values()]);
     }
   }
@@ -161,12 +155,15 @@ export class BinaryVaeModel {
   private applyNet(net: Mlp, x: Tensor): Tensor {
     const fixed = this.fixed;
     if (!fixed) return net.apply(x);
-    return applyLayers(net, x, 0, (a, w) => {
+    // wᵀ is made only when a derivative first needs it (REINFORCE never does), then serves
+    // the whole step; kept, since that may be inside a gradient's own scope.
+    const transposed = (w: tf.Variable) => () => {
       let wT = fixed.get(w);
-      // Kept: it may be first needed inside a gradient's own scope, and serves the whole step.
       if (!wT) fixed.set(w, (wT = tf.keep(tf.transpose(w))));
-      return fixedMatMul(a, w, wT);
-    });
+      return wT;
+    };
+    if (this.fixedOnce) return applyLayers(net, x, 0, (a, w) => fixedRightMul(a, transposed(w)(), w));
+    return applyLayers(net, x, 0, (a, w) => fixedMatMul(a, w, transposed(w)));
   }
 
   /** Centred encoder input of layer 0. */
@@ -197,14 +194,15 @@ export class BinaryVaeModel {
   }
 
   /** log p(s_{l−1} | s_l) per sample, s_{−1} = x (decoder l); samples may be relaxed values in [0, 1]. */
-  private decoderTerm(l: number, x: Tensor, samples: Tensor[]): Tensor {
+  private decoderTerm(l: number, x: Tensor, samples: Tensor[], keep?: Tensor[]): Tensor {
     const logits = this.applyNet(this.decoder[l], tf.sub(tf.mul(2, samples[l]), 1));
-    return tf.sum(safe.bernoulliLogProb(logits, l === 0 ? x : samples[l - 1]), -1);
+    keep?.push(logits);
+    return safe.bernoulliLogProbSum(logits, l === 0 ? x : samples[l - 1]);
   }
 
   /** log p(s_{L−1}) per sample under the learned prior. */
   private priorTerm(samples: Tensor[]): Tensor {
-    return tf.sum(safe.bernoulliLogProb(this.prior, samples[this.layers - 1]), -1);
+    return safe.bernoulliLogProbSum(this.prior, samples[this.layers - 1]);
   }
 
   /** log p(x, b_1..b_L) per sample; samples may be relaxed values in [0, 1]. */
@@ -214,17 +212,17 @@ export class BinaryVaeModel {
 
   /** log q(b_1..b_L | x) per sample from the logits of each layer. */
   logQ(samples: Tensor[], logits: Tensor[]): Tensor {
-    return samples.map((s, l) => tf.sum(safe.bernoulliLogProb(logits[l], s), -1)).reduce((a, b) => tf.add(a, b));
+    return samples.map((s, l) => safe.bernoulliLogProbSum(logits[l], s)).reduce((a, b) => tf.add(a, b));
   }
 
   /**
    * f's terms per layer l ≥ `from`, per sample: log p(s_{l−1} | s_l) − log q(s_l | ·).
    * f is their sum plus the prior's term; layer l's term involves only s_{l−1}, s_l and q's logits of layer l.
    */
-  layerTerms(x: Tensor, samples: Tensor[], logits: Tensor[], from = 0): Tensor[] {
+  layerTerms(x: Tensor, samples: Tensor[], logits: Tensor[], from = 0, decoderLogits?: Tensor[]): Tensor[] {
     const out: Tensor[] = [];
     for (let l = from; l < this.layers; l++) {
-      out.push(tf.sub(this.decoderTerm(l, x, samples), tf.sum(safe.bernoulliLogProb(logits[l], samples[l]), -1)));
+      out.push(tf.sub(this.decoderTerm(l, x, samples, decoderLogits), safe.bernoulliLogProbSum(logits[l], samples[l])));
     }
     return out;
   }
@@ -236,7 +234,8 @@ export class BinaryVaeModel {
 
   /** f at a hard pass's sample, per sample; keeps the per-layer terms in `pass.terms` for relaxedReward. */
   passReward(x: Tensor, pass: HardPass): Tensor {
-    pass.terms = this.layerTerms(x, pass.b, pass.logits);
+    pass.decoderLogits = [];
+    pass.terms = this.layerTerms(x, pass.b, pass.logits, 0, pass.decoderLogits);
     return tf.addN([...pass.terms, this.priorTerm(pass.b)]);
   }
 

@@ -87,6 +87,8 @@ export class VaeEstimators {
   /** The estimator function; replaceable (a test swaps in a deliberately biased one). */
   estimator: Estimator;
   readonly kind: ControlVariateKind;
+  /** f is evaluated only at the hard pass (REINFORCE, its baselines, NVIL): each weight enters one product a step. */
+  readonly hardOnly: boolean;
   readonly cvs: (ControlVariate | undefined)[] = [];
   /** What the estimators evaluate: cvs[l], with RELAX's residual in its split form (residual.ts); same variables. */
   readonly estimatorCvs: (ControlVariate | undefined)[] = [];
@@ -107,6 +109,7 @@ export class VaeEstimators {
     const setup = estimatorSetup(name);
     this.estimator = setup.estimator;
     this.kind = setup.controlVariate;
+    this.hardOnly = !setup.needs.relaxedF && !setup.needs.secondF && this.kind !== 'neural' && this.kind !== 'rebar+neural';
     const L = model.latents;
     for (let l = 0; l < model.layers; l++) {
       // f at layer l relaxed; the temperature of the later layers is the CV's own λ.

@@ -6,10 +6,10 @@
 // (first-order) backward pass. The decoder runs once on [b; σ_λ(z); σ_λ(z̃)],
 // and the model's gradients are written out too. Same estimator, same
 // numbers as the generic path (a test compares them).
-import { tf } from '../../src/tf/index.js';
+import { tf, safe } from '../../src/tf/index.js';
 import { bernoulli } from '../../src/distributions/index.js';
 import type { RebarControlVariate, NeuralControlVariate } from '../../src/controlVariates/index.js';
-import type { BinaryVaeModel } from '../../envs/vae/binaryVae.js';
+import { fixedRightMul, type BinaryVaeModel } from '../../envs/vae/binaryVae.js';
 import { SplitResidual } from './residual.js';
 
 type Tensor = tf.Tensor;
@@ -38,13 +38,26 @@ export interface FastStepOutput {
 }
 
 /**
- * a·w computed as (wᵀ·aᵀ)ᵀ from wT = wᵀ: wasm's matMul re-packs its second
- * operand on every call, which for a weight matrix that changes every step
- * costs more than the product; this way the packed operand is the small aᵀ,
- * and so are the second operands of the gradient's products.
+ * The linear one-layer model's gradients (minimisation convention, in
+ * `model.variables` order), written out: the encoder ascends ĝ through
+ * θ = xc·W + c, the decoder and prior ascend f(b) directly, with
+ * r = x − σ(decoder logits at b). What variableGrads of the generic step
+ * gives, without a second forward pass or a tape.
  */
-function rightMul(a: Tensor, wT: Tensor): Tensor {
-  return tf.transpose(tf.matMul(wT as tf.Tensor2D, tf.transpose(a) as tf.Tensor2D));
+export function linearModelGrads(model: BinaryVaeModel, xc: Tensor, b: Tensor, ghat: Tensor, r: Tensor): tf.NamedTensorMap {
+  const B = xc.shape[0] ?? 1;
+  const enc = model.encoder[0];
+  const dec = model.decoder[0];
+  const ascent = new Map<tf.Variable, Tensor>([
+    [enc.weights[0], tf.matMul(tf.transpose(xc), ghat)],
+    [enc.biases[0], tf.sum(ghat, 0)],
+    [dec.weights[0], tf.matMul(tf.transpose(tf.sub(tf.mul(2, b), 1)), r)],
+    [dec.biases[0], tf.sum(r, 0)],
+    [model.prior, tf.sum(tf.sub(b, tf.sigmoid(model.prior)), 0)],
+  ]);
+  const grads: tf.NamedTensorMap = {};
+  for (const variable of model.variables) grads[variable.name] = tf.mul(ascent.get(variable)!, -1 / B);
+  return grads;
 }
 
 /** Call inside tf.tidy; the returned tensors belong to that scope. */
@@ -71,7 +84,7 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
   const DT = tf.transpose(D); // explicit: transposed matMul flags are slow on wasm
   const priorMinusTheta = tf.sub(prior, theta);
   // Row constants of f: −Σ softplus(prior) + Σ softplus(θ) (from the Bernoulli normalisers of p(b) and q(b|x)).
-  const rowConst = tf.sub(tf.sum(tf.softplus(theta), 1), tf.sum(tf.softplus(prior)));
+  const rowConst = tf.sub(safe.sumSoftplus(theta), safe.sumSoftplus(prior));
   const x3 = tf.concat([x, x, x], 0);
   const x2 = tf.concat([x, x], 0);
   const pmt3 = tf.concat([priorMinusTheta, priorMinusTheta, priorMinusTheta], 0);
@@ -90,15 +103,16 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
     const s = tf.sigmoid(tf.div(z, lambda));
     const st = tf.sigmoid(tf.div(zt, lambda));
     const S = tf.concat([b, s, st], 0);
-    const logits = tf.add(rightMul(tf.sub(tf.mul(2, S), 1), DT), d);
+    // a·D as (Dᵀ·aᵀ)ᵀ and back: the packed operands are the small aᵀ and dyᵀ (envs/vae/products.ts).
+    const logits = tf.add(fixedRightMul(tf.sub(tf.mul(2, S), 1), DT, D), d);
     const f = tf.add(
-      tf.add(tf.sum(tf.sub(tf.mul(x3, logits), tf.softplus(logits)), 1), tf.sum(tf.mul(S, pmt3), 1)),
+      tf.add(tf.sub(tf.sum(tf.mul(x3, logits), 1), safe.sumSoftplus(logits)), tf.sum(tf.mul(S, pmt3), 1)),
       rowConst3,
     );
     const [fb, , fst] = tf.split(f, 3);
     const relaxedLogits = tf.slice(logits, [B, 0], [2 * B, -1]);
     const hardLogits = tf.slice(logits, [0, 0], [B, -1]);
-    const dfdS = tf.add(rightMul(tf.mul(2, tf.sub(x2, tf.sigmoid(relaxedLogits))), D), pmt2);
+    const dfdS = tf.add(fixedRightMul(tf.mul(2, tf.sub(x2, tf.sigmoid(relaxedLogits))), D, DT), pmt2);
     const [dfs, dfst] = tf.split(dfdS, 2);
     const eta = rebar.eta;
     // ∂θ c(z) − ∂θ c(z̃) with c = η f(σ_λ(·)): dσ_λ(z)/dz = σ(1 − σ)/λ, dz/dθ = 1, dz̃/dθ = dzt.
@@ -131,24 +145,10 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
   tf.dispose(Object.values(grads));
   neuralOut?.dispose();
 
-  // Model gradients (ascent on f), written out for the linear one-layer model.
-  const ghat = gradientKept!;
-  const r = residualKept!;
-  const scale = -1 / B;
-  const enc = model.encoder[0];
-  const dec = model.decoder[0];
-  const ascent = new Map<tf.Variable, Tensor>([
-    [enc.weights[0], tf.matMul(tf.transpose(model.centre(x)), ghat)],
-    [enc.biases[0], tf.sum(ghat, 0)],
-    [dec.weights[0], tf.matMul(tf.transpose(tf.sub(tf.mul(2, b), 1)), r)],
-    [dec.biases[0], tf.sum(r, 0)],
-    [prior, tf.sum(tf.sub(b, tf.sigmoid(prior)), 0)],
-  ]);
-  const modelGrads: tf.NamedTensorMap = {};
-  for (const variable of model.variables) modelGrads[variable.name] = tf.mul(ascent.get(variable)!, scale);
+  const modelGrads = linearModelGrads(model, model.centre(x), b, gradientKept!, residualKept!);
   // Kept tensors leave the tidy only through the return value; release the marks.
   const fb = fbKept!.clone();
-  const gradient = ghat.clone();
+  const gradient = gradientKept!.clone();
   tf.dispose([fbKept!, residualKept!, gradientKept!]);
   return { modelGrads, fb, gradient };
 }

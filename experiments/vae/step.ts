@@ -8,9 +8,9 @@ import { tf } from '../../src/tf/index.js';
 import { estimateAndTrain, mupropTerms, type Estimator } from '../../src/estimators/index.js';
 import type { Rng } from '../../src/random/index.js';
 import { PIXELS } from '../../envs/vae/mnist.js';
-import { VAE_MODELS, type BinaryVaeModel, type HardPass } from '../../envs/vae/model.js';
+import { VAE_MODELS, fixedRightMul, type BinaryVaeModel, type HardPass } from '../../envs/vae/model.js';
 import { neuralPart, rebarPart, type VaeEstimators } from './estimators.js';
-import { fastLinearRelaxStep } from './fast.js';
+import { fastLinearRelaxStep, linearModelGrads } from './fast.js';
 
 type Tensor = tf.Tensor;
 
@@ -28,6 +28,8 @@ export interface StepParts {
   cvLrScale: number;
   weightDecay: number;
   fastPath: boolean;
+  /** Linear one-layer model: its gradients written out (fast.ts linearModelGrads) instead of a second, taped pass. */
+  linearGrads?: boolean;
 }
 
 /** Whether the hand-written linear REBAR / RELAX step applies (and is wanted). */
@@ -35,6 +37,12 @@ export function fastPathApplies(parts: Pick<StepParts, 'model' | 'estimators'>, 
   const arch = VAE_MODELS[parts.model.name];
   const kind = parts.estimators.kind;
   return wanted && arch.layers === 1 && arch.hidden.length === 0 && (kind === 'rebar' || kind === 'rebar+neural');
+}
+
+/** Whether the model's own gradients can be written out (the linear one-layer model) and that is wanted. */
+export function linearGradsApply(model: BinaryVaeModel, wanted = true): boolean {
+  const arch = VAE_MODELS[model.name];
+  return wanted && arch.layers === 1 && arch.hidden.length === 0;
 }
 
 /** Uniforms u and v for n rows, per layer. */
@@ -104,7 +112,10 @@ export function trainingStep(parts: StepParts, xData: Float32Array): { meanF: nu
     const x = tf.tensor2d(xData, [B, PIXELS]);
     if (parts.fastPath) {
       const { u, v } = drawNoise(model, B, parts.noise);
-      const theta = model.encoderLogits(0, x);
+      const xc = model.centre(x);
+      // θ = (x − mean)·W + c as (Wᵀ·(x − mean)ᵀ)ᵀ: W is fresh each step, and packing it would cost more than the product.
+      const enc = model.encoder[0];
+      const theta = tf.add(fixedRightMul(xc, tf.transpose(enc.weights[0]), enc.weights[0]), enc.biases[0]);
       const cv = parts.estimators.cvs[0];
       const out = fastLinearRelaxStep({
         model,
@@ -114,7 +125,7 @@ export function trainingStep(parts: StepParts, xData: Float32Array): { meanF: nu
         v: v[0],
         rebar: rebarPart(cv)!,
         neural: neuralPart(cv),
-        context: model.centre(x),
+        context: xc,
         cvOptimizer: parts.cvOpts[0],
       });
       parts.modelOpt.applyGradients(out.modelGrads);
@@ -123,7 +134,14 @@ export function trainingStep(parts: StepParts, xData: Float32Array): { meanF: nu
     }
     const { u, v } = drawNoise(model, B, parts.noise);
     // The estimators hold the model constant (BinaryVaeModel.withFixedWeights); its own gradients come after.
-    const { pass, fb } = model.withFixedWeights(() => estimate(parts, x, u, v, gradients, residualMeans));
+    const once = parts.estimators.hardOnly;
+    const { pass, fb } = model.withFixedWeights(() => estimate(parts, x, u, v, gradients, residualMeans), { once });
+    if (parts.linearGrads && pass.decoderLogits) {
+      const r = tf.sub(x, tf.sigmoid(pass.decoderLogits![0]));
+      parts.modelOpt.applyGradients(linearModelGrads(model, model.centre(x), pass.b[0], gradients[0], r));
+      decayResidual(parts);
+      return tf.mean(fb);
+    }
     // Decoder and prior ascend f(b) directly; the encoder ascends its estimator's ĝ.
     const { grads } = tf.variableGrads(
       () => tf.neg(tf.add(tf.div(tf.sum(model.logJoint(x, pass.b)), B), encoderSurrogate(model, x, pass, gradients))) as tf.Scalar,

@@ -14,7 +14,7 @@ import type { BinaryVaeModel, VaeModelName } from '../../envs/vae/model.js';
 import type { BinaryMnist } from '../../envs/vae/mnist.js';
 import type { Counters, Learner } from '../../agents/learn.js';
 import { checkVaeEstimator, VaeEstimators } from './estimators.js';
-import { fastPathApplies, trainingStep, type StepParts } from './step.js';
+import { fastPathApplies, linearGradsApply, trainingStep, type StepParts } from './step.js';
 import { encoderGradientStats, encoderLogVariance } from './variance.js';
 import { vaeCheckpointParts, vaeCheckpointState, restoreVaeState, saveBest } from './checkpoint.js';
 
@@ -47,7 +47,7 @@ export interface VaeTrainConfig {
   iwaeImages: number;
   /** Latents per stochastic layer (200 in the paper; small for exact tests). */
   latents?: number;
-  /** Use the hand-written REBAR / RELAX step where it exists (linear1); default true. */
+  /** Use the hand-written REBAR / RELAX step and model gradients where they exist (linear1); default true. */
   fast?: boolean;
 }
 
@@ -100,6 +100,7 @@ export class VaeTrainer implements Learner {
       cvLrScale: config.cvLrScale,
       weightDecay: config.weightDecay,
       fastPath: this.fastPath,
+      linearGrads: linearGradsApply(this.model, config.fast !== false),
     };
   }
 

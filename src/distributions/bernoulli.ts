@@ -1,6 +1,6 @@
 // Bernoulli(σ(ℓ)) with the logistic relaxation z = ℓ + log u − log(1 − u),
 // H(z) = 1[z > 0], and REBAR's conditional z̃ ~ p(z | b, ℓ).
-import { tf } from '../tf/index.js';
+import { tf, safe } from '../tf/index.js';
 import { clampUniforms, type RelaxedDistribution } from './types.js';
 
 type Tensor = tf.Tensor;
@@ -26,12 +26,12 @@ export const bernoulli: RelaxedDistribution = {
   conditional: (logits, b, v) => {
     const vc = clampUniforms(v);
     const z0 = tf.sub(
-      tf.sub(tf.log(vc), tf.softplus(tf.neg(logits))),
+      tf.sub(tf.log(vc), safe.softplus(tf.neg(logits))),
       tf.log1p(tf.neg(tf.mul(vc, tf.sigmoid(tf.neg(logits))))),
     );
     const oneMinusV = tf.sub(1, vc);
     const z1 = tf.add(
-      tf.sub(tf.softplus(logits), tf.log(oneMinusV)),
+      tf.sub(safe.softplus(logits), tf.log(oneMinusV)),
       tf.log1p(tf.neg(tf.mul(oneMinusV, tf.sigmoid(logits)))),
     );
     return tf.where(tf.greater(b, 0.5), z1, z0);
@@ -39,19 +39,19 @@ export const bernoulli: RelaxedDistribution = {
 
   relax: (z, temperature) => tf.sigmoid(tf.div(z, temperature)),
 
-  logProb: (logits, b) => tf.sub(tf.mul(b, logits), tf.softplus(logits)),
+  logProb: (logits, b) => tf.sub(tf.mul(b, logits), safe.softplus(logits)),
 
   score: (logits, b) => tf.sub(b, tf.sigmoid(logits)),
 
   // z − ℓ is standard logistic: log density −s − 2·softplus(−s), s = z − ℓ.
   relaxedLogDensity: (logits, z) => {
     const s = tf.sub(z, logits);
-    return tf.sub(tf.neg(s), tf.mul(2, tf.softplus(tf.neg(s))));
+    return tf.sub(tf.neg(s), tf.mul(2, safe.softplus(tf.neg(s))));
   },
 
   // H = softplus(ℓ) − ℓ·σ(ℓ).
-  entropy: (logits) => tf.sub(tf.softplus(logits), tf.mul(logits, tf.sigmoid(logits))),
+  entropy: (logits) => tf.sub(safe.softplus(logits), tf.mul(logits, tf.sigmoid(logits))),
 
   // KL = σ(p)(p − q) + softplus(q) − softplus(p), from log-odds p and q.
-  kl: (p, q) => tf.add(tf.mul(tf.sigmoid(p), tf.sub(p, q)), tf.sub(tf.softplus(q), tf.softplus(p))),
+  kl: (p, q) => tf.add(tf.mul(tf.sigmoid(p), tf.sub(p, q)), tf.sub(safe.softplus(q), safe.softplus(p))),
 };

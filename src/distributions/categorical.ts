@@ -31,7 +31,7 @@ export const categorical: RelaxedDistribution = {
     // For i ≠ b: −log(exp(A_i) + exp(C)) with A_i = log(−log v_i) − log p_i,
     // i.e. −(C + softplus(A_i − C)).
     const A = tf.sub(lnl, logP);
-    const others = tf.neg(tf.add(C, tf.softplus(tf.sub(A, C))));
+    const others = tf.neg(tf.add(C, safe.softplus(tf.sub(A, C))));
     const top = tf.neg(C); // z̃_b = −log(−log v_b)
     return tf.add(tf.mul(b, top), tf.mul(tf.sub(1, b), others));
   },

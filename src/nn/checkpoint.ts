@@ -13,6 +13,7 @@ import { UserError } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../report/files.js';
 import { saveWeights, loadWeights, assignWeights, type WeightsManifestGroup } from './weights.js';
 import { getLearningRate, setLearningRate } from './optim.js';
+import { FusedAdam } from './adam.js';
 
 export interface CheckpointParts {
   variables: Record<string, tf.Variable>;
@@ -101,14 +102,8 @@ export async function saveCheckpoint(dir: string, parts: CheckpointParts, state:
       // getWeights() makes a fresh iterations scalar; the moments are the optimiser's own variables.
       if (weights.length > 0) made.push(weights[0].tensor);
       stateIds(key, weights.length).forEach((id, i) => (tensors[id] = weights[i].tensor));
-      const internals = opt as unknown as AdamInternals;
-      optimizers[key] = {
-        kind: opt.getClassName(),
-        count: weights.length,
-        learningRate: getLearningRate(opt),
-        accBeta1: internals.accBeta1?.dataSync()[0],
-        accBeta2: internals.accBeta2?.dataSync()[0],
-      };
+      const [accBeta1, accBeta2] = betaPowers(opt);
+      optimizers[key] = { kind: opt.getClassName(), count: weights.length, learningRate: getLearningRate(opt), accBeta1, accBeta2 };
     }
     const weights = await saveWeights(dir, tensors, binOf(name, generation));
     const file: CheckpointFile = {
@@ -173,11 +168,20 @@ async function restoreOptimizer(opt: tf.Optimizer, key: string, record: Optimize
   const old = await opt.getWeights();
   await opt.setWeights(list);
   tf.dispose(old.map((w) => w.tensor));
+  if (record.accBeta1 === undefined || record.accBeta2 === undefined) return;
+  if (opt instanceof FusedAdam) return opt.setBetaPowers(record.accBeta1, record.accBeta2);
   const internals = opt as unknown as AdamInternals;
   tf.tidy(() => {
-    if (record.accBeta1 !== undefined) internals.accBeta1?.assign(tf.scalar(record.accBeta1));
-    if (record.accBeta2 !== undefined) internals.accBeta2?.assign(tf.scalar(record.accBeta2));
+    internals.accBeta1?.assign(tf.scalar(record.accBeta1!));
+    internals.accBeta2?.assign(tf.scalar(record.accBeta2!));
   });
+}
+
+/** Adam's β powers as held (undefined for optimisers without them). */
+function betaPowers(opt: tf.Optimizer): [number | undefined, number | undefined] {
+  if (opt instanceof FusedAdam) return opt.getBetaPowers();
+  const internals = opt as unknown as AdamInternals;
+  return [internals.accBeta1?.dataSync()[0], internals.accBeta2?.dataSync()[0]];
 }
 
 /**

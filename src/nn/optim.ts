@@ -1,6 +1,8 @@
-// Optimisers (tfjs's Adam and RMSProp) behind one small config.
+// Optimisers behind one small config: Adam is FusedAdam (adam.ts: tfjs's
+// Adam in one kernel per step, same numbers), RMSProp and SGD are tfjs's.
 import { tf } from '../tf/index.js';
 import { UserError } from '../errors.js';
+import { FusedAdam } from './adam.js';
 
 export interface OptimizerConfig {
   kind: 'adam' | 'rmsprop' | 'sgd';
@@ -16,7 +18,7 @@ export function makeOptimizer(config: OptimizerConfig): tf.Optimizer {
   if (!(lr > 0) || !Number.isFinite(lr)) throw new UserError(`learning rate must be a positive number, got ${lr}`);
   switch (kind) {
     case 'adam':
-      return tf.train.adam(lr, config.beta1 ?? 0.9, config.beta2 ?? 0.999, config.epsilon ?? 1e-8);
+      return new FusedAdam(lr, config.beta1 ?? 0.9, config.beta2 ?? 0.999, config.epsilon ?? 1e-8);
     case 'rmsprop':
       return tf.train.rmsprop(lr, config.decay ?? 0.9, 0, config.epsilon ?? 1e-8);
     case 'sgd':

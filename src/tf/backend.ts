@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import './uncaught.js'; // undo the wasm module's process-wide error handlers
 import { UserError } from '../errors.js';
+import { installWasmSlice } from './slice.js';
 
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -16,6 +17,7 @@ const packages: Record<string, string> = {
 async function load(name: Exclude<BackendName, 'auto'>): Promise<boolean> {
   try {
     if (packages[name]) await import(packages[name]);
+    if (name === 'wasm') installWasmSlice(); // its kernels are registered on import
     // The tfjs name of both native bindings is 'tensorflow'.
     const tfName = name === 'tensorflow-gpu' ? 'tensorflow' : name;
     return await tf.setBackend(tfName);

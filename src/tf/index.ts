@@ -4,10 +4,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { installHigherOrderGradients } from './higherOrder.js';
 import { initBackend } from './backend.js';
+import { registerAdamKernel } from './adamKernel.js';
 
 // Production mode: skips debug checks and the cpu backend's banner on Node.
 tf.enableProdMode();
 installHigherOrderGradients();
+registerAdamKernel();
 await initBackend();
 
 export { tf };

@@ -3,6 +3,9 @@
 // derivatives are wrong even with the kernel fix; these are composed from
 // kernels whose gradients we corrected.
 import * as tf from '@tensorflow/tfjs';
+import { softplus, sumSoftplus } from './softplus.js';
+
+export { softplus, sumSoftplus, softplusComposite, sumSoftplusComposite } from './softplus.js';
 
 type Tensor = tf.Tensor;
 
@@ -13,17 +16,28 @@ export function logSoftmax<T extends Tensor>(x: T, axis = -1): T {
 
 /** log σ(x) = −softplus(−x), stable for large |x|. */
 export function logSigmoid<T extends Tensor>(x: T): T {
-  return tf.neg(tf.softplus(tf.neg(x))) as T;
+  return tf.neg(softplus(tf.neg(x))) as T;
 }
 
 /** log(1 − σ(x)) = −softplus(x). */
 export function log1mSigmoid<T extends Tensor>(x: T): T {
-  return tf.neg(tf.softplus(x)) as T;
+  return tf.neg(softplus(x)) as T;
 }
 
 /** Bernoulli log-likelihood of labels y ∈ {0,1} under logits x: y·x − softplus(x). */
 export function bernoulliLogProb<T extends Tensor>(logits: T, labels: Tensor): T {
-  return tf.sub(tf.mul(labels, logits), tf.softplus(logits)) as T;
+  return tf.sub(tf.mul(labels, logits), softplus(logits)) as T;
+}
+
+/**
+ * Σ over the last axis of bernoulliLogProb(logits, labels), with the softplus
+ * summed by sumSoftplus (much cheaper on wasm). logits may broadcast against
+ * labels along leading axes only (e.g. a prior [L] against samples [B, L]).
+ */
+export function bernoulliLogProbSum(logits: Tensor, labels: Tensor): Tensor {
+  const last = (t: Tensor) => t.shape[t.rank - 1];
+  if (logits.rank === 0 || last(logits) !== last(labels)) return tf.sum(bernoulliLogProb(logits, labels), -1);
+  return tf.sub(tf.sum(tf.mul(labels, logits), -1), sumSoftplus(logits));
 }
 
 /** Sigmoid cross-entropy (the negative of bernoulliLogProb). */

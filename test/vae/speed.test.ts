@@ -9,7 +9,7 @@ import { Rng } from '../../src/random/index.js';
 import { bernoulli } from '../../src/distributions/index.js';
 import { relax } from '../../src/estimators/index.js';
 import { RebarControlVariate, NeuralControlVariate, SumControlVariate } from '../../src/controlVariates/index.js';
-import { BinaryVaeModel, fixedMatMul, type HardPass, type VaeModelName } from '../../envs/vae/binaryVae.js';
+import { BinaryVaeModel, fixedMatMul, fixedRightMul, type HardPass, type VaeModelName } from '../../envs/vae/binaryVae.js';
 import { BinaryMnist, PIXELS } from '../../envs/vae/mnist.js';
 import { SplitResidual } from '../../experiments/vae/residual.js';
 import { fakeMnist } from './fixtures.js';
@@ -24,6 +24,24 @@ function worstRelative(a: Float32Array[], b: Float32Array[]): number {
 }
 
 describe('the fast generic VAE step', () => {
+  it("withFixedWeights' products by transposes (once) give the plain pass's f", () => {
+    const model = new BinaryVaeModel({ model: 'nonlinear', dataMean: data.trainMean, rng: new Rng('once'), latents: K });
+    const x = tf.tensor2d(data.train.subarray(0, B * PIXELS), [B, PIXELS]);
+    const u = [tf.tensor2d(new Rng('once-u').uniforms(B * K), [B, K])];
+    const f = (once?: boolean) =>
+      tf.tidy(() => {
+        const body = () => {
+          const pass = model.forward(x, u);
+          return model.passReward(x, pass).dataSync() as Float32Array;
+        };
+        return once === undefined ? body() : model.withFixedWeights(body, { once });
+      });
+    const plain = f();
+    expect(worstRelative([f(true), f(false)], [plain, plain])).toBeLessThan(1e-5);
+    tf.dispose([x, ...u]);
+    model.dispose();
+  });
+
   const data = new BinaryMnist(fakeMnist(40, 5, 5), 'fixed', 2);
   const rng = new Rng('speed');
   const xData = data.train.subarray(0, B * PIXELS);
@@ -79,7 +97,7 @@ describe('the fast generic VAE step', () => {
     });
   }
 
-  it('fixedMatMul matches matMul, and so do its first and second derivatives in a', () => {
+  it('fixedMatMul and fixedRightMul match matMul, and so do their first and second derivatives in a', () => {
     const r = new Rng('fixed');
     const a = tf.tensor2d(r.uniforms(12), [3, 4]);
     const m = tf.tensor2d(r.uniforms(20), [4, 5]);
@@ -89,8 +107,11 @@ describe('the fast generic VAE step', () => {
       // ∂a of Σ (∂a Σ w ⊙ tanh(a·m))²: a second derivative through the product.
       tf.grad((a0: tf.Tensor) => tf.sum(tf.square(tf.grad((a1: tf.Tensor) => tf.sum(tf.mul(w, tf.tanh(product(a1)))))(a0))))(a);
     const plain = [tf.matMul(a, m), secondOrder((t) => tf.matMul(t as tf.Tensor2D, m as tf.Tensor2D))];
-    const fixed = [fixedMatMul(a, m, mT), secondOrder((t) => fixedMatMul(t, m, mT))];
-    expect(worstRelative(fixed.map((t) => t.dataSync() as Float32Array), plain.map((t) => t.dataSync() as Float32Array))).toBeLessThan(1e-4);
-    tf.dispose([a, m, w, mT, ...plain, ...fixed]);
+    const fixed = [fixedMatMul(a, m, mT), secondOrder((t) => fixedMatMul(t, m, () => mT))];
+    const right = [fixedRightMul(a, mT, m), secondOrder((t) => fixedRightMul(t, mT, () => m))];
+    for (const out of [fixed, right]) {
+      expect(worstRelative(out.map((t) => t.dataSync() as Float32Array), plain.map((t) => t.dataSync() as Float32Array))).toBeLessThan(1e-4);
+    }
+    tf.dispose([a, m, w, mT, ...plain, ...fixed, ...right]);
   });
 });
