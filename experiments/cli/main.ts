@@ -14,6 +14,7 @@ import { runToyExperiment, TOY_DEFAULTS, type ToyExperimentConfig } from '../toy
 import { num, numList, nameList, oneOf, workersOption } from './parse.js';
 import { registerRlCommands } from './rl.js';
 import { registerVaeCommand } from '../vae/cli.js';
+import { registerSweepCommands } from './sweep.js';
 import { outDirOf, prepareOutDir } from '../outDir.js';
 import { RL_EXPERIMENTS } from '../rl/definitions.js';
 import { UserError } from '../../src/errors.js';
@@ -137,6 +138,7 @@ export async function main(argv: string[]): Promise<void> {
 
   registerRlCommands(program, experiment);
   registerVaeCommand(experiment);
+  registerSweepCommands(program);
 
   await program.parseAsync(argv);
 }

@@ -40,7 +40,8 @@ export interface TrainRlOptions {
    */
   dir?: string;
   checkpointEvery?: number;
-  onEpisode?: (e: EpisodeStats) => void;
+  /** After every episode; false stops the run there (e.g. a sweep's early stopping). */
+  onEpisode?: (e: EpisodeStats) => boolean | void;
   /** Every 10th episode: how far the run is. */
   onProgress?: (p: { episode: number; frames: number; ret: number }) => void;
 }
@@ -102,9 +103,9 @@ async function train(
           returns.push(e.return);
           lengths.push(e.length);
           if (solved === null && returns.length >= window && windowMean(returns, returns.length, window) >= threshold) solved = returns.length;
-          options.onEpisode?.(e);
+          const more = options.onEpisode?.(e) !== false;
           if (e.episode % 10 === 0) options.onProgress?.({ episode: e.episode, frames: e.totalSteps, ret: e.return });
-          return !(options.stopWhenSolved && solved !== null);
+          return more && !(options.stopWhenSolved && solved !== null);
         },
         onRow: (row) => metrics?.write(row),
         checkpointEvery: checkpointDir ? (options.checkpointEvery ?? 100) : 0,

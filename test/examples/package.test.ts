@@ -32,7 +32,7 @@ describe('the published package', () => {
     const dist = join(root, 'dist');
     if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build`');
     const imported = new Set<string>();
-    for (const top of ['src', 'envs', 'agents']) {
+    for (const top of ['src', 'envs', 'agents', 'experiments/sweep']) {
       for (const file of dts(join(dist, top))) {
         for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*['"]([^'".][^'"]*)['"]/g)) {
           const name = packageOf(m[1].replace(/^node:/, ''));
@@ -48,6 +48,15 @@ describe('the published package', () => {
         expect(pkg.dependencies, `${name} has no types of its own: ${types} must be a dependency`).toHaveProperty([types]);
         expect(pkg.devDependencies ?? {}).not.toHaveProperty([types]);
       }
+    }
+  });
+
+  it('every entry point in exports is built, with its types, and loads', async () => {
+    for (const [entry, target] of Object.entries(pkg.exports as Record<string, string | { types: string; default: string }>)) {
+      if (typeof target === 'string') continue; // ./package.json
+      expect(existsSync(join(root, target.types)), `${entry}: ${target.types}`).toBe(true);
+      const mod = await import(join(root, target.default));
+      expect(Object.keys(mod).length, `${entry} exports something`).toBeGreaterThan(0);
     }
   });
 
