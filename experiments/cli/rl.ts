@@ -13,7 +13,7 @@ import { runRlExperiment } from '../rl/run.js';
 import { num, nameList, workersOption } from './parse.js';
 import { outDirOf, prepareOutDir } from '../outDir.js';
 import { agentOptions, checkSchedules, makeEnv, pickOptions } from './agentOptions.js';
-import { registerTrainCommands } from './train.js';
+import { checkEvalOptions, evalOptions, registerTrainCommands } from './train.js';
 
 /** Every agent of `def` can be made for its env: refused here with one line, before any worker starts. */
 async function checkAgents(def: RlExperiment): Promise<void> {
@@ -25,8 +25,16 @@ async function checkAgents(def: RlExperiment): Promise<void> {
   }
 }
 
-async function runRlCommand(def: RlExperiment, o: Record<string, any>): Promise<void> {
+async function runRlCommand(given: RlExperiment, o: Record<string, any>): Promise<void> {
+  checkEvalOptions(o);
   await checkSchedules(o);
+  const def: RlExperiment = {
+    ...given,
+    ...(o.normalizeObs ? { normalizeObs: true } : {}),
+    ...(o.evalEvery
+      ? { evaluation: { every: o.evalEvery, episodes: o.evalEpisodes, seed: o.evalSeed, stopReward: o.stopReward, stopPatience: o.stopPatience } }
+      : {}),
+  };
   await checkAgents(def);
   const out = prepareOutDir(outDirOf(o, def.name));
   const logger = createLogger({ file: join(out, 'log.jsonl') });
@@ -42,7 +50,8 @@ async function runRlCommand(def: RlExperiment, o: Record<string, any>): Promise<
       stopWhenSolved: o.stopWhenSolved,
     });
     for (const [name, s] of Object.entries(summary.agents)) {
-      logger.info(`${name}: episodes to solve ${s.episodesToSolve.map((x) => x ?? '—').join(', ')} (mean ${s.mean === null ? '—' : s.mean.toFixed(0)})`);
+      const evaluated = s.bestEvaluation ? `; best evaluation ${s.bestEvaluation.map((x) => (x === null ? '—' : x.toFixed(1))).join(', ')}` : '';
+      logger.info(`${name}: episodes to solve ${s.episodesToSolve.map((x) => x ?? '—').join(', ')} (mean ${s.mean === null ? '—' : s.mean.toFixed(0)})${evaluated}`);
     }
     logger.info(`report: ${join(out, 'report.md')}`);
   } finally {
@@ -51,7 +60,7 @@ async function runRlCommand(def: RlExperiment, o: Record<string, any>): Promise<
 }
 
 function experimentOptions(cmd: Command): Command {
-  return cmd
+  return evalOptions(cmd)
     .addOption(new Option('--seeds <n>', 'number of seeds').argParser(num('--seeds', { min: 1, integer: true })))
     .addOption(new Option('--seed <s>', 'first seed').default(1).argParser(num('--seed', { integer: true })))
     .addOption(new Option('--episodes <n>', 'episodes per run').argParser(num('--episodes', { min: 1, integer: true })))

@@ -31,7 +31,8 @@ import { outDirOf, prepareOutDir } from '../outDir.js';
 const EVAL_EPISODES = 10;
 const EVAL_SEED = 1;
 
-function evalOptions(cmd: Command): Command {
+/** The evaluation and normalisation options of train, compare and the RL experiments. */
+export function evalOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--eval-every <n>', 'evaluate every n episodes on a separate env, keeping the best agent in DIR/best').argParser(num('--eval-every', { min: 1, integer: true })))
     .addOption(new Option('--eval-episodes <n>', 'episodes per evaluation').default(EVAL_EPISODES).argParser(num('--eval-episodes', { min: 1, integer: true })))
@@ -59,11 +60,16 @@ async function agentAndEnv(o: Record<string, any>, out: string): Promise<{ agent
   return { agent, env };
 }
 
-async function train(o: Record<string, any>): Promise<void> {
-  if (o.resume && !o.out) throw new UserError('--resume needs --out (the folder of the agent to continue)');
+/** --stop-reward and --stop-patience act on evaluations: one line without --eval-every. */
+export function checkEvalOptions(o: Record<string, any>): void {
   for (const f of ['stopReward', 'stopPatience'] as const) {
     if (o[f] !== undefined && !o.evalEvery) throw new UserError(`--${f === 'stopReward' ? 'stop-reward' : 'stop-patience'} needs --eval-every`);
   }
+}
+
+async function train(o: Record<string, any>): Promise<void> {
+  if (o.resume && !o.out) throw new UserError('--resume needs --out (the folder of the agent to continue)');
+  checkEvalOptions(o);
   await checkSchedules(o);
   const out = outDirOf(o, 'train', `${o.env}-${o.agent}-`);
   if (!o.resume && existsSync(join(out, 'agent.json'))) {

@@ -10,6 +10,17 @@ export interface AgentSpec {
   options: Partial<AgentConfig>;
 }
 
+/** Evaluations during a run (EvalCallback), and when they stop it. */
+export interface RlEvaluation {
+  every: number;
+  episodes: number;
+  seed: number;
+  /** Stop once an evaluation mean reaches this. */
+  stopReward?: number;
+  /** Stop after this many evaluations in a row without a new best. */
+  stopPatience?: number;
+}
+
 export interface RlExperiment {
   name: string;
   env: string;
@@ -21,6 +32,10 @@ export interface RlExperiment {
   solve: { threshold: number; window: number };
   varianceEvery: number;
   varianceEpisodes: number;
+  /** Train on NormalizeObservation(env); its statistics are saved with each run's agent. */
+  normalizeObs?: boolean;
+  /** Evaluate each run as `relax-pg train --eval-every` does, keeping its best agent in <run>/best. */
+  evaluation?: RlEvaluation;
   /** Published mean ± std episodes to solve, by agent name. */
   paper?: Record<string, { mean: number; std: number }>;
   /** Seeds behind the published numbers, when the paper says. */

@@ -32,6 +32,9 @@ export interface RlSummary {
       logVariance: number | null;
       msPerEpisode: number;
       msPer100kFrames: number;
+      /** With evaluation: each seed's best evaluation mean, and why evaluation stopped it (null: it did not). */
+      bestEvaluation?: (number | null)[];
+      stopped?: (string | null)[];
     }
   >;
   backend: string;
@@ -68,7 +71,7 @@ export async function runRlExperiment(
       config: { ...def, seeds, maxEpisodes, maxFrames, stopWhenSolved },
       // Whether a finished run also meets this invocation's budget.
       complete: (t) =>
-        t.returns.length >= maxEpisodes || (maxFrames !== undefined && t.totalSteps >= maxFrames) || (stopWhenSolved && t.episodesToSolve !== null),
+        t.returns.length >= maxEpisodes || (maxFrames !== undefined && t.totalSteps >= maxFrames) || (stopWhenSolved && t.episodesToSolve !== null) || Boolean(t.stopped),
       // A run's checkpoint is its saved agent (every 100 episodes and at the end).
       hasCheckpoint: (dir) => existsSync(join(dir, 'agent.json')),
       train: (job, onProgress) => trainRl(def, def.agents.find((a) => a.name === job.agent)!, job.seed, maxEpisodes, { ...runOptions, dir: job.dir, onProgress }),
@@ -76,7 +79,7 @@ export async function runRlExperiment(
       progress: (p) => ({ done: maxFrames === undefined ? p.episode : p.frames, show: { return: Math.round(p.ret) } }),
       finished: (track) => ({
         episodesToSolve: track.episodesToSolve,
-        best100: Number(track.bestWindowMean.toFixed(1)),
+        best100: Number.isFinite(track.bestWindowMean) ? Number(track.bestWindowMean.toFixed(1)) : null, // null: fewer than 100 episodes
         msPerEpisode: Number(track.msPerEpisode.toFixed(1)),
       }),
       summarise: (tracks, wallSeconds) => summarise(def, seeds, maxEpisodes, maxFrames, tracks, wallSeconds),
@@ -111,6 +114,7 @@ function summarise(def: RlExperiment, seeds: number[], maxEpisodes: number, maxF
         logVariance: variances.length ? mean(variances) : null,
         msPerEpisode: mean(mine.map((t) => t.msPerEpisode)),
         msPer100kFrames: frames > 0 ? (1000 * seconds * 100_000) / frames : NaN,
+        ...(def.evaluation ? { bestEvaluation: mine.map((t) => t.bestEvaluation?.mean ?? null), stopped: mine.map((t) => t.stopped ?? null) } : {}),
       };
     }),
     backend: currentBackend(),

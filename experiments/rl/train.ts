@@ -1,10 +1,23 @@
 // One RL run: an agent on an environment for up to maxEpisodes (and
 // maxFrames), recording every episode's return, the solved episode, and the
 // estimator log-variance. Long runs checkpoint the agent and resume from it.
-import { make, mujocoReady, type Env } from '../../envs/index.js';
+// Optionally on normalised observations, and evaluated as it goes (best agent
+// kept, early stopping) as `relax-pg train` does.
+import { make, mujocoReady, NormalizeObservation, type Env } from '../../envs/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAgent, loadAgent, ProgressCsv, type EpisodeStats, type PolicyGradientAgent } from '../../agents/index.js';
+import {
+  createAgent,
+  loadAgent,
+  EvalCallback,
+  ProgressCsv,
+  StopOnNoImprovement,
+  StopOnRewardThreshold,
+  type EpisodeStats,
+  type EvalState,
+  type PolicyGradientAgent,
+  type TrainingCallback,
+} from '../../agents/index.js';
 import { TrainingDiverged } from '../../agents/learn.js';
 import { MetricsWriter, keepMetrics } from '../../src/report/index.js';
 import type { AgentSpec, RlExperiment } from './definitions.js';
@@ -21,6 +34,9 @@ export interface RlTrack {
   totalSteps: number;
   seconds: number;
   msPerEpisode: number;
+  /** With evaluation: the best evaluation mean and its episode, and why evaluation stopped the run (else null). */
+  bestEvaluation?: { mean: number | null; episode: number | null };
+  stopped?: string | null;
 }
 
 export function windowMean(returns: number[], end: number, window: number): number {
@@ -48,12 +64,14 @@ export interface TrainRlOptions {
 
 export async function trainRl(def: RlExperiment, spec: AgentSpec, seed: number, maxEpisodes: number, options: TrainRlOptions = {}): Promise<RlTrack> {
   if (def.env.startsWith('InvertedPendulum')) await mujocoReady();
-  const env = make(def.env, def.envOptions ?? {});
+  const raw = make(def.env, def.envOptions ?? {});
   const checkpointDir = options.dir;
   const resumed = checkpointDir !== undefined && existsSync(join(checkpointDir, 'agent.json'));
-  const agent = resumed
-    ? await loadAgent(checkpointDir)
-    : createAgent(spec.kind, env, { ...spec.options, seed, varianceEvery: def.varianceEvery, varianceEpisodes: def.varianceEpisodes });
+  const saved = resumed ? await loadAgent(checkpointDir) : undefined;
+  // A normalised agent trains on normalised observations, and resumes so, with its statistics (restored by learn).
+  const normalized = saved ? saved.observationStats() !== undefined : Boolean(def.normalizeObs);
+  const env: Env<any, any> = normalized ? new NormalizeObservation(raw) : raw;
+  const agent = saved ?? createAgent(spec.kind, env, { ...spec.options, seed, varianceEvery: def.varianceEvery, varianceEpisodes: def.varianceEpisodes });
   let metrics: MetricsWriter | undefined;
   if (checkpointDir !== undefined) {
     const path = join(checkpointDir, 'metrics.jsonl');
@@ -94,7 +112,11 @@ async function train(
   let solved = solvedAt();
   const episodes = maxEpisodes - agent.counters.episodes;
   const frames = options.maxFrames === undefined ? undefined : options.maxFrames - agent.counters.steps;
-  if (episodes > 0 && (frames === undefined || frames > 0) && !(options.stopWhenSolved && solved !== null)) {
+  const evaluator = def.evaluation ? evalCallback(def, checkpointDir) : undefined;
+  const stoppedBefore = (agent.callbackStates.eval as EvalState | undefined)?.stopped;
+  const callbacks: TrainingCallback[] = checkpointDir ? [new ProgressCsv(join(checkpointDir, 'progress.csv'))] : [];
+  if (evaluator) callbacks.push(evaluator);
+  if (episodes > 0 && (frames === undefined || frames > 0) && !(options.stopWhenSolved && solved !== null) && !stoppedBefore) {
     await agent.learn(
       env,
       { episodes, steps: frames },
@@ -110,10 +132,12 @@ async function train(
         onRow: (row) => metrics?.write(row),
         checkpointEvery: checkpointDir ? (options.checkpointEvery ?? 100) : 0,
         onCheckpoint: checkpointDir ? (a) => a.save(checkpointDir) : undefined,
-        callbacks: checkpointDir ? [new ProgressCsv(join(checkpointDir, 'progress.csv'))] : [],
+        callbacks,
       },
     );
   }
+  evaluator?.env.close();
+  const record = evaluator?.record ?? (agent.callbackStates.eval as EvalState | undefined);
   // The finished agent stays beside its track (evaluate or render it from there).
   if (checkpointDir) await agent.save(checkpointDir);
   let best = -Infinity;
@@ -130,5 +154,19 @@ async function train(
     totalSteps: agent.counters.steps,
     seconds,
     msPerEpisode: (1000 * seconds) / Math.max(1, returns.length),
+    ...(def.evaluation ? { bestEvaluation: { mean: record?.bestMean ?? null, episode: record?.bestEpisode ?? null }, stopped: record?.stopped ?? null } : {}),
   };
+}
+
+/** The evaluation of def.evaluation, on an env of its own, keeping the best agent in <dir>/best. */
+function evalCallback(def: RlExperiment, dir: string | undefined): EvalCallback {
+  const e = def.evaluation!;
+  return new EvalCallback(make(def.env, def.envOptions ?? {}), {
+    every: e.every,
+    episodes: e.episodes,
+    seed: e.seed,
+    bestDir: dir === undefined ? undefined : join(dir, 'best'),
+    onNewBest: e.stopReward === undefined ? undefined : new StopOnRewardThreshold(e.stopReward),
+    afterEval: e.stopPatience === undefined ? undefined : new StopOnNoImprovement(e.stopPatience),
+  });
 }
