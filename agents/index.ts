@@ -12,6 +12,7 @@ export { Policy, actionDistribution, type ActionSample, type ActionKind } from '
 export { agentEstimator, gymCapabilities, checkAgentApplicable } from './applicable.js';
 export { discountedReturns, gae } from './returns.js';
 export { collect, type Rollout } from './rollout.js';
+export { setFusedUpdates, fusedApplies } from './fusedUpdate.js';
 export { learn, resumeLearner, saveLearner, position, type Learner, type LearnOptions, type Counters, type MetricRow, type Unit } from './learn.js';
 export { OneStepLearner, ONE_STEP_DEFAULTS, type OneStepConfig } from './oneStep.js';
 export { oneStepEstimator, oneStepCapabilities, type OneStepEstimator, type OneStepEstimatorOptions, type OneStepSample } from './oneStepEstimator.js';

@@ -15,6 +15,7 @@ import type { ValueFunction } from './critics.js';
 import { collect, type Rollout } from './rollout.js';
 import { discountedReturns, gae } from './returns.js';
 import type { AgentConfig } from './config.js';
+import { fusedApplies, fusedUpdateFrom } from './fusedUpdate.js';
 
 /** What an update reads and trains of an agent. */
 export interface UpdateParts {
@@ -104,8 +105,13 @@ export interface StepResult {
   entropyLoss: number;
 }
 
-/** One update from a rollout: policy, value function, control variate, baseline. */
+/** One update from a rollout: policy, value function, control variate, baseline (fused on typed arrays where fusedUpdate.ts knows the model). */
 export function updateFrom(a: UpdateParts, r: Rollout): StepResult {
+  return fusedApplies(a) ? fusedUpdateFrom(a, r) : tapeUpdateFrom(a, r);
+}
+
+/** updateFrom through tfjs's tape: any policy, estimator and control variate. */
+export function tapeUpdateFrom(a: UpdateParts, r: Rollout): StepResult {
   const { config, policy } = a;
   const T = r.steps;
   const nEpisodes = r.episodeEnds.length;

@@ -1,9 +1,11 @@
 // Agents on CartPole-v0: episodes per second for acting alone (typed-array
 // policy, no learning) and for the update alone, per agent, plus the tfjs
-// acting path for comparison (why acting goes through typed arrays).
+// acting path for comparison (why acting goes through typed arrays), and the
+// update through the tape path beside the fused one (agents/fusedUpdate.ts).
 import { tf, currentBackend } from '../src/tf/index.js';
 import { make } from '../envs/index.js';
 import { createAgent, collect } from '../agents/index.js';
+import { setFusedUpdates } from '../agents/fusedUpdate.js';
 import { stream } from '../src/random/index.js';
 import type { Table } from './table.js';
 
@@ -30,7 +32,17 @@ export async function benchAgents(): Promise<Table> {
     t0 = performance.now();
     for (const r of rollouts) agent.update(r);
     const updateSeconds = (performance.now() - t0) / 1000;
-    if (pass === 1) rows.push([kind, (steps / all.length).toFixed(0), (all.length / actSeconds).toFixed(0), (rollouts.length / updateSeconds).toFixed(1), ((1000 * updateSeconds) / rollouts.length).toFixed(1)]);
+    // The same updates through the tape path, on a fresh agent of the same seed.
+    const tape = createAgent(kind, env, { seed: 1 });
+    const was = setFusedUpdates(false);
+    tape.update(rollouts[0]);
+    t0 = performance.now();
+    for (const r of rollouts) tape.update(r);
+    const tapeSeconds = (performance.now() - t0) / 1000;
+    setFusedUpdates(was);
+    tape.dispose();
+    const ms = (sec: number) => ((1000 * sec) / rollouts.length).toFixed(2);
+    if (pass === 1) rows.push([kind, (steps / all.length).toFixed(0), (all.length / actSeconds).toFixed(0), (rollouts.length / updateSeconds).toFixed(1), ms(updateSeconds), ms(tapeSeconds)]);
     agent.dispose();
   }
   // The same policy acted through tfjs one step at a time.
@@ -51,11 +63,11 @@ export async function benchAgents(): Promise<Table> {
     }
   }
   const s = (performance.now() - t0) / 1000;
-  rows.push(['(tfjs acting, for comparison)', (steps / episodes).toFixed(0), (episodes / s).toFixed(0), '—', '—']);
+  rows.push(['(tfjs acting, for comparison)', (steps / episodes).toFixed(0), (episodes / s).toFixed(0), '—', '—', '—']);
   agent.dispose();
   return {
     title: `Agents on CartPole-v0 (${currentBackend()} backend): acting and updating, one episode per update`,
-    columns: ['agent', 'steps/episode', 'episodes/s acting', 'updates/s', 'ms/update'],
+    columns: ['agent', 'steps/episode', 'episodes/s acting', 'updates/s', 'ms/update', 'ms/update (tape path)'],
     rows,
     notes: ['Acting uses the typed-array forward pass; the last row steps the same network through tfjs.'],
   };

@@ -8,6 +8,7 @@
 // load into it and the other way round.
 import { tf } from '../tf/index.js';
 import { ADAM_KERNEL, adamKernelLimit, type AdamKernelAttrs } from '../tf/adamKernel.js';
+import { ownedHeapArrays } from './heap.js';
 
 type Tensor = tf.Tensor;
 type NamedTensor = { name: string; tensor: Tensor };
@@ -91,6 +92,53 @@ export class FusedAdam extends tf.Optimizer {
     this.acc1 = f(this.acc1 * f(this.beta1));
     this.acc2 = f(this.acc2 * f(this.beta2));
     this.incrementIterations();
+  }
+
+  /**
+   * applyGradients from gradients held as arrays (in the order of
+   * `variables`, which is the position the moments match), without a kernel:
+   * the kernel's float32 arithmetic (same bits) in JavaScript, the moments
+   * written in place (heap.ts), each variable given a new tensor. Variables
+   * are not written in place: the wasm backend's matMul keeps packed copies
+   * of its weights keyed by the tensor, which would go stale. Returns false,
+   * having done nothing, where the moments cannot be written safely (see
+   * heap.ts): then use applyGradients.
+   */
+  applyArrays(variables: tf.Variable[], grads: ArrayLike<number>[]): boolean {
+    variables.forEach((value, i) => {
+      const zeros = (suffix: string): Slot => ({ originalName: `${value.name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
+      this.first[i] ??= zeros('m');
+      this.second[i] ??= zeros('v');
+      if (this.first[i].variable.size !== value.size) throw new Error(`FusedAdam: moment ${i} has ${this.first[i].variable.size} entries, variable '${value.name}' ${value.size}`);
+    });
+    const n = variables.length;
+    const xs = variables.map((v) => (v.dataSync() as Float32Array).slice());
+    const views = ownedHeapArrays([...this.first.slice(0, n).map((s) => s.variable), ...this.second.slice(0, n).map((s) => s.variable)]);
+    if (!views) return false;
+    const [b1, c1, b2, c2] = [f(this.beta1), f(1 - this.beta1), f(this.beta2), f(1 - this.beta2)];
+    const [d1, d2, eps, nlr] = [f(1 - this.acc1), f(1 - this.acc2), f(this.epsilon), f(-this.learningRate)];
+    // The heap views are used before any allocation (which could grow the heap and detach them).
+    for (let i = 0; i < n; i++) {
+      const [x, m, v, g] = [xs[i], views[i], views[n + i], grads[i]];
+      // adamKernel.ts's loop, element by element.
+      for (let j = 0; j < x.length; j++) {
+        const gj = f(g[j]);
+        const m1 = f(f(m[j] * b1) + f(gj * c1));
+        const v1 = f(f(v[j] * b2) + f(f(gj * gj) * c2));
+        x[j] = f(f(f(f(m1 / d1) / f(f(Math.sqrt(f(v1 / d2))) + eps)) * nlr) + x[j]);
+        m[j] = m1;
+        v[j] = v1;
+      }
+    }
+    variables.forEach((value, i) => {
+      const t = tf.tensor(xs[i], value.shape, 'float32');
+      value.assign(t);
+      t.dispose();
+    });
+    this.acc1 = f(this.acc1 * f(this.beta1));
+    this.acc2 = f(this.acc2 * f(this.beta2));
+    this.incrementIterations();
+    return true;
   }
 
   /** β1ᵗ and β2ᵗ for the coming step, exactly as held (for checkpoints). */
