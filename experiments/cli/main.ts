@@ -15,11 +15,13 @@ import { num, numList, nameList, oneOf, workersOption } from './parse.js';
 import { registerRlCommands } from './rl.js';
 import { registerVaeCommand } from '../vae/cli.js';
 import { registerSweepCommands } from './sweep.js';
+import { registerFrozenVaeCommand } from '../frozenVae/cli.js';
+import { registerToyRelaxationCommand } from '../toyRelaxation/cli.js';
 import { outDirOf, prepareOutDir } from '../outDir.js';
 import { RL_EXPERIMENTS } from '../rl/definitions.js';
 import { UserError } from '../../src/errors.js';
 
-const EXPERIMENTS = ['toy', 'vae', ...Object.keys(RL_EXPERIMENTS)];
+const EXPERIMENTS = ['toy', 'vae', 'frozen-vae', 'toy-relaxation', ...Object.keys(RL_EXPERIMENTS)];
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('relax-pg')
@@ -139,6 +141,8 @@ export async function main(argv: string[]): Promise<void> {
   registerRlCommands(program, experiment);
   registerVaeCommand(experiment);
   registerSweepCommands(program);
+  registerFrozenVaeCommand(experiment);
+  registerToyRelaxationCommand(experiment);
 
   await program.parseAsync(argv);
 }
