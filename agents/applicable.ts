@@ -1,7 +1,9 @@
 // Which catalog estimator an agent runs, and whether it can run on an
 // environment: the catalog decides (src/estimators/catalog.ts). A gym task
 // offers no f at relaxed inputs and no second evaluation of f (an episode's
-// return cannot be re-evaluated at an action that was not taken); the
+// return cannot be re-evaluated at an action that was not taken) and no K
+// samples for one input (RLOO, VIMCO and ARMS would need K episodes from the
+// same start state, which a gym task cannot replay); the
 // distribution is the policy's on the action space (categorical for
 // Discrete, bernoulli for MultiBinary, normal for Box).
 import { ESTIMATORS, checkApplicable, type ProblemCapabilities } from '../src/estimators/index.js';
@@ -32,7 +34,13 @@ export function agentEstimator(config: Pick<AgentConfig, 'kind' | 'baseline'>): 
 
 /** What a gym task with this action space offers the estimators. */
 export function gymCapabilities(actionSpace: Space<unknown>): ProblemCapabilities {
-  return { relaxedF: false, secondF: false, distribution: actionDistribution(actionSpace) };
+  return { relaxedF: false, secondF: false, multiSample: false, distribution: actionDistribution(actionSpace) };
+}
+
+/** How messages describe a gym task to estimator `name`: the K-sample estimators are told why K samples do not exist there. */
+function gymLabel(name: string, envName: string): { name: string; note: string } {
+  const multi = ESTIMATORS[name]?.needs.multiSample;
+  return { name: envName, note: multi ? 'a gym task: K episodes cannot start from the same state' : 'a gym task' };
 }
 
 /**
@@ -42,10 +50,9 @@ export function gymCapabilities(actionSpace: Space<unknown>): ProblemCapabilitie
  * refused with the catalog's reason when it cannot work on a gym task.
  */
 export function checkAgent(kind: string, actionSpace?: Space<unknown>, envName = 'this environment'): asserts kind is AgentKind {
-  const label = { name: envName, note: 'a gym task' };
   const agents = AGENT_KINDS.join(', ');
   if (!(AGENT_KINDS as readonly string[]).includes(kind)) {
-    if (kind in ESTIMATORS && actionSpace) checkApplicable(kind, gymCapabilities(actionSpace), label);
+    if (kind in ESTIMATORS && actionSpace) checkApplicable(kind, gymCapabilities(actionSpace), gymLabel(kind, envName));
     if (kind in ESTIMATORS) throw new UserError(`'${kind}' is an estimator no agent preset runs (choose an agent from ${agents})`);
     throw new UserError(`unknown agent '${kind}' (choose from ${agents})`);
   }
@@ -53,5 +60,6 @@ export function checkAgent(kind: string, actionSpace?: Space<unknown>, envName =
 
 /** checkApplicable for an agent's configuration on an action space: the catalog's one line if it cannot work. */
 export function checkAgentApplicable(config: Pick<AgentConfig, 'kind' | 'baseline'>, actionSpace: Space<unknown>, envName = 'this environment'): void {
-  checkApplicable(agentEstimator(config), gymCapabilities(actionSpace), { name: envName, note: 'a gym task' });
+  const name = agentEstimator(config);
+  checkApplicable(name, gymCapabilities(actionSpace), gymLabel(name, envName));
 }

@@ -8,7 +8,7 @@
 import { tf, makeVariable } from '../src/tf/index.js';
 import { Rng } from '../src/random/index.js';
 import type { RelaxedDistribution } from '../src/distributions/index.js';
-import { estimateAndTrain, logVarianceOf, type MovingAverage, type EstimatorInput } from '../src/estimators/index.js';
+import { estimateAndTrain, estimatorSetup, groupMean, logVarianceOf, type MovingAverage, type EstimatorInput } from '../src/estimators/index.js';
 import type { ControlVariate } from '../src/controlVariates/index.js';
 import { Mlp, makeOptimizer, type Activation } from '../src/nn/index.js';
 import type { CheckpointParts } from '../src/nn/index.js';
@@ -33,6 +33,12 @@ export interface OneStepConfig {
   policyHidden: number[];
   /** Draws per variance measurement. */
   varianceSamples: number;
+  /**
+   * Samples per input of a K-sample estimator (rloo, vimco, arms; default
+   * the catalog's): a step draws batch × K samples, K per context. Ignored
+   * by the other estimators, so one config serves a comparison.
+   */
+  k?: number;
 }
 
 export const ONE_STEP_DEFAULTS: Omit<OneStepConfig, 'estimator'> = {
@@ -96,7 +102,8 @@ export class OneStepLearner implements Learner {
     this.noise = new Rng(`${seed}:noise`);
     // Refuses, with the catalog's one line, an estimator the problem cannot serve (e.g. REBAR without relaxedReward).
     const { eta, temperature, cvHidden: hidden, cvActivation: activation } = this.config;
-    this.assembled = oneStepEstimator(this.config.estimator, env, { eta, temperature, hidden, activation }, init);
+    const k = estimatorSetup(this.config.estimator).needs.multiSample ? this.config.k : undefined;
+    this.assembled = oneStepEstimator(this.config.estimator, env, { eta, temperature, hidden, activation, k }, init);
     this.dist = this.assembled.dist;
     this.cv = this.assembled.cv;
     this.baseline = this.assembled.baseline;
@@ -124,13 +131,27 @@ export class OneStepLearner implements Learner {
     return this.logits ? tf.tile(this.logits, [n, 1]) : this.net!.apply(x!);
   }
 
-  /** θ, the noise u and v from `rng`, b = H(z(θ, u)) and f(b) for n samples (contexts x). */
+  /** Samples per input (K for a K-sample estimator, else 1). */
+  get k(): number {
+    return this.assembled.k;
+  }
+
+  /** Contexts x with each row repeated K times (the rows of a K-sample draw); x itself when K = 1. */
+  private repeated(x?: tf.Tensor): tf.Tensor | undefined {
+    const k = this.k;
+    if (!x || k === 1) return x;
+    const n = x.shape[0] ?? 1;
+    return tf.gather(x, tf.tensor1d(Array.from({ length: n * k }, (_, i) => Math.floor(i / k)), 'int32'));
+  }
+
+  /** θ, the noise u and v from `rng`, b = H(z(θ, u)) and f(b) for n inputs (contexts x already repeated K times), K samples each. */
   private draw(n: number, rng: Rng, x?: tf.Tensor): Sample {
     const { env, dist } = this;
-    const theta = this.theta(n, x);
-    const shape = dist.noiseShape([n, env.thetaSize]);
+    const rows = n * this.k;
+    const theta = this.theta(rows, x);
+    const shape = dist.noiseShape([rows, env.thetaSize]);
     const size = shape.reduce((a, b) => a * b, 1);
-    const u = tf.tensor(rng.uniforms(size), shape);
+    const u = this.assembled.noise(theta, tf.tensor(rng.uniforms(size), shape));
     const v = tf.tensor(rng.uniforms(size), shape);
     const b = dist.hard(dist.sample(theta, u));
     return { theta, u, v, b, fb: env.reward(b, x) };
@@ -143,12 +164,14 @@ export class OneStepLearner implements Learner {
   iterate(): { episodes: never[]; update: Record<string, number> } {
     const t0 = performance.now();
     const B = this.config.batch;
-    const x = this.env.observe(B);
+    const observed = this.env.observe(B);
+    const x = this.repeated(observed);
+    if (observed && x !== observed) observed.dispose();
     const sample = tf.tidy(() => this.draw(B, this.noise, x) as unknown as tf.TensorContainer) as unknown as Sample;
     const { gradient } = estimateAndTrain(this.assembled.estimator, this.input(sample, x), { optimizer: this.cvOpt });
     const meanF = tf.tidy(() => {
       // Ascend Σ θ(ψ)·ĝ / B in the policy (ĝ held fixed), and E f in the problem's own parameters.
-      this.policyOpt.applyGradients(this.policyGrads(B, gradient, x));
+      this.policyOpt.applyGradients(this.policyGrads(B * this.k, gradient, x));
       if (this.envOpt) {
         const own = tf.variableGrads(() => tf.neg(tf.mean(this.env.reward(sample.b, x))) as tf.Scalar, this.env.variables!);
         this.envOpt.applyGradients(own.grads);
@@ -163,7 +186,7 @@ export class OneStepLearner implements Learner {
     this.running.count++;
     this.counters.steps++;
     this.counters.updates++;
-    this.counters.episodes += B;
+    this.counters.episodes += B * this.k;
     this.trainMs += performance.now() - t0;
     return { episodes: [], update: { meanReward: value } };
   }
@@ -196,9 +219,12 @@ export class OneStepLearner implements Learner {
   logVariance(rng: Rng): number {
     const n = this.config.varianceSamples;
     const envState = this.saveEnvStream();
-    const x = this.env.observe(n);
+    const observed = this.env.observe(n);
     this.restoreEnvStream(envState);
-    const g = tf.tidy(() => this.assembled.estimator(this.input(this.draw(n, rng, x), x)).gradient);
+    const x = this.repeated(observed);
+    if (observed && x !== observed) observed.dispose();
+    // A K-sample estimate is the mean of its K rows.
+    const g = tf.tidy(() => groupMean(this.assembled.estimator(this.input(this.draw(n, rng, x), x)).gradient, this.k));
     const value = logVarianceOf(g);
     tf.dispose([g, ...(x ? [x] : [])]);
     return value;

@@ -9,6 +9,8 @@ import { bernoulli, categorical, type RelaxedDistribution } from '../src/distrib
 import {
   checkApplicable,
   estimatorSetup,
+  samplesFor,
+  DoubleCvScale,
   MovingAverage,
   type Estimator,
   type EstimatorInput,
@@ -35,6 +37,8 @@ export interface OneStepEstimatorOptions {
   /** Hidden layers and activation of a neural control variate or learned baseline. */
   hidden: number[];
   activation: Activation;
+  /** Samples per input of a K-sample estimator (rloo, vimco, arms; default the catalog's DEFAULT_K); refused above 1 for the others. */
+  k?: number;
 }
 
 /** One draw of a one-step problem: θ, the noise u and v, b (when drawn already) and f(b). */
@@ -55,6 +59,10 @@ export interface OneStepEstimator {
   cv?: ControlVariate;
   baseline?: MovingAverage;
   temperature: number;
+  /** Samples per input: K for a K-sample estimator (the sample's rows grouped by K, EstimatorInput.k), else 1. */
+  k: number;
+  /** The uniforms to sample b with, from independent ones w (ARMS's copula; w itself for the others). */
+  noise(theta: Tensor, w: Tensor): Tensor;
   /** The estimator input for a sample at contexts x (none for a problem without context). */
   input(sample: OneStepSample, x?: Tensor): EstimatorInput;
 }
@@ -74,11 +82,14 @@ export function oneStepEstimator(name: string, env: OneStepEnv, options: OneStep
   const setup = estimatorSetup(name);
   checkApplicable(name, oneStepCapabilities(env), { name: `the problem '${env.describe()}'`, note: 'a one-step problem' });
   const dist = relaxedDistribution(env);
+  const k = samplesFor(name, options.k);
   const kind = setup.controlVariate;
   const cv =
     kind === 'none' || kind === 'moving-average'
       ? undefined
-      : buildControlVariate(kind, {
+      : kind === 'double-cv-scale'
+        ? new DoubleCvScale()
+        : buildControlVariate(kind, {
           dist,
           sampleSize: env.thetaSize,
           contextSize: env.contextSize,
@@ -99,6 +110,8 @@ export function oneStepEstimator(name: string, env: OneStepEnv, options: OneStep
     cv,
     baseline,
     temperature: options.temperature,
+    k,
+    noise: (theta, w) => (setup.prepareNoise ? setup.prepareNoise(theta, w, k) : w),
     input(sample, x) {
       return {
         dist,
@@ -109,6 +122,7 @@ export function oneStepEstimator(name: string, env: OneStepEnv, options: OneStep
         relaxedF: env.relaxedReward ? (soft) => env.relaxedReward!(soft, x) : undefined,
         temperature: options.temperature,
         context: x,
+        ...(k > 1 ? { k } : {}),
       };
     },
   };

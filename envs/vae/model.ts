@@ -177,13 +177,19 @@ export class BinaryVaeModel {
     return this.applyNet(this.encoder[l], input);
   }
 
-  /** Hard pass through q with uniforms u (one [batch, latents] tensor per layer). */
-  forward(x: Tensor, u: Tensor[]): HardPass {
+  /**
+   * Hard pass through q with uniforms u (one [batch, latents] tensor per
+   * layer). `noise`, when given, makes the uniforms layer l samples with from
+   * its logits and u[l] (ARMS's copula), and `used` receives them.
+   */
+  forward(x: Tensor, u: Tensor[], noise?: (l: number, logits: Tensor, u: Tensor) => Tensor, used?: Tensor[]): HardPass {
     const pass: HardPass = { logits: [], z: [], b: [] };
     let previous = x;
     for (let l = 0; l < this.layers; l++) {
       const logits = this.encoderLogits(l, previous);
-      const z = bernoulli.sample(logits, u[l]);
+      const ul = noise ? noise(l, logits, u[l]) : u[l];
+      used?.push(ul);
+      const z = bernoulli.sample(logits, ul);
       const b = bernoulli.hard(z);
       pass.logits.push(logits);
       pass.z.push(z);

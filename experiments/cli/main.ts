@@ -62,6 +62,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--temperature <λ>', 'relaxation temperature λ').default(0.5).argParser(num('--temperature', { min: 0, open: true })))
     .addOption(new Option('--eta <η>', "REBAR's η").default(1).argParser(num('--eta')))
     .addOption(new Option('--samples <n>', 'number of draws').default(1_000_000).argParser(num('--samples', { min: 2, integer: true })))
+    .addOption(new Option('--k <K>', 'samples per estimate of rloo, vimco, arms and double-cv (default 4)').argParser(num('--k', { min: 1, integer: true })))
     .addOption(new Option('--seed <s>', 'seed').default(1).argParser(num('--seed', { integer: true })))
     .option('--json', 'print one JSON object')
     .action((o) => {
@@ -76,7 +77,9 @@ export async function main(argv: string[]): Promise<void> {
       if (logits.length !== problem.size) {
         throw new UserError(`--logits needs ${problem.size} values for this problem, got ${logits.length}`);
       }
-      const est = toyEstimator(o.estimator, problem, { eta: o.eta, temperature: o.temperature, hidden: 10 }, new Rng(`${o.seed}:init`));
+      const est = toyEstimator(o.estimator, problem, { eta: o.eta, temperature: o.temperature, hidden: 10, k: o.k }, new Rng(`${o.seed}:init`));
+      // At fixed θ a moving average of f has converged to E f: that is reinforce-baseline's baseline here.
+      est.baseline?.restore(problem.exactLoss(logits));
       const stats = estimateStatistics(problem, est, logits, o.samples, o.seed);
       if (o.json) {
         process.stdout.write(`${JSON.stringify(stats)}\n`);
@@ -86,7 +89,9 @@ export async function main(argv: string[]): Promise<void> {
           `${stats.estimator} on the ${stats.problem}, logits [${logits.join(', ')}], ${stats.samples} samples\n` +
             `  exact gradient  ${fmt(stats.exactGradient)}\n  mean            ${fmt(stats.mean)}\n` +
             `  standard error  ${fmt(stats.standardError)}\n  z-score         ${fmt(stats.zScore)}\n` +
-            `  variance        ${fmt(stats.variance)}\n`,
+            `  variance        ${fmt(stats.variance)}\n` +
+            `  f evaluations   ${stats.fEvaluations} per estimate (k = ${stats.k}); variance × evaluations ${fmt(stats.variancePerEvaluation)}\n` +
+            (stats.objective === 'multi-sample' ? `  (the gradient of the K-sample bound E log mean_k exp f_k, not of E f)\n` : ''),
         );
       }
     });
@@ -106,6 +111,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--cv-lr <x>', 'Adam learning rate of the control variates').default(TOY_DEFAULTS.cvLr).argParser(num('--cv-lr', { min: 0, open: true })))
     .addOption(new Option('--variance-every <n>', 'measure the log-variance every n steps (0: never)').default(TOY_DEFAULTS.varianceEvery).argParser(num('--variance-every', { min: 0, integer: true })))
     .addOption(new Option('--variance-samples <n>', 'draws per variance measurement').default(TOY_DEFAULTS.varianceSamples).argParser(num('--variance-samples', { min: 2, integer: true })))
+    .addOption(new Option('--k <K>', 'samples per input of rloo, vimco, arms and double-cv (batch × K evaluations of f a step)').default(TOY_DEFAULTS.k).argParser(num('--k', { min: 2, integer: true })))
     .addOption(workersOption())
     .option('--out <dir>', 'results folder (default results/toy/<time>)')
     .option('--resume', 'skip runs already finished in --out')
@@ -124,6 +130,7 @@ export async function main(argv: string[]): Promise<void> {
         cvLr: o.cvLr,
         varianceEvery: o.varianceEvery,
         varianceSamples: o.varianceSamples,
+        k: o.k,
         logEvery: Math.max(1, Math.min(TOY_DEFAULTS.logEvery, Math.floor(o.steps / 10))),
       };
       const logger = createLogger({ file: join(out, 'log.jsonl') });

@@ -1,4 +1,5 @@
 // Plots and report.md for the toy experiment.
+import { DEFAULT_K, estimatorSetup, fEvaluations } from '../../src/estimators/index.js';
 import { join } from 'node:path';
 import { lineChart, savePlot, MarkdownReport, mean, bandSeries, thinSeries, type Series } from '../../src/report/index.js';
 import type { ToyTrack } from './train.js';
@@ -93,7 +94,7 @@ export async function writeToyReport(
   );
   report.heading('Results', 2);
   report.table(
-    ['estimator', `final ${pLabel} (mean)`, 'per seed', 'log-variance, 2nd half (mean)', 'first step p < 0.05', 'ms/step'],
+    ['estimator', `final ${pLabel} (mean)`, 'per seed', 'log-variance, 2nd half (mean)', 'first step p < 0.05', 'ms/step', 'f evals/step'],
     config.estimators.map((name) => {
       const s = summary.estimators[name];
       return [
@@ -103,9 +104,14 @@ export async function writeToyReport(
         finiteOrNull(mean(s.logVarianceSecondHalf)), // none measured in a short run: —
         s.stepPBelow005.map((x) => (x === null ? '—' : String(x))).join(', '),
         s.msPerStep,
+        config.batch * fEvaluations(name, estimatorSetup(name).needs.multiSample ? config.k : undefined),
       ];
     }),
     { digits: 3 },
+  );
+  report.paragraph(
+    `f evals/step: evaluations of f per step; rloo, vimco, arms and double-cv draw K = ${config.k ?? DEFAULT_K} samples per input (their log-variance is of one K-sample estimate), ARM and DisARM two. ` +
+      'vimco follows the gradient of the K-sample bound E log mean_k exp f_k, not of E f.',
   );
   report.heading('What the paper reports', 2);
   report.paragraph(

@@ -4,6 +4,7 @@
 import { currentBackend } from '../../src/tf/index.js';
 import { mean, type Logger } from '../../src/report/index.js';
 import { toyProblem } from './problem.js';
+import { DEFAULT_K } from '../../src/estimators/index.js';
 import { trainToy, type ToyTrack, type ToyTrainConfig } from './train.js';
 import { writeToyReport } from './report.js';
 import { runExperiment, perMethod } from '../harness.js';
@@ -37,6 +38,7 @@ export const TOY_DEFAULTS: ToyExperimentConfig = {
   logEvery: 10,
   varianceEvery: 100,
   varianceSamples: 1000,
+  k: DEFAULT_K,
 };
 
 export interface ToySummary {

@@ -14,6 +14,8 @@ export interface ToyEstimatorOptions {
   eta: number;
   temperature: number;
   hidden: number;
+  /** Samples per input of rloo, vimco and arms (default the catalog's). */
+  k?: number;
 }
 
 export interface ToyEstimator {
@@ -22,7 +24,9 @@ export interface ToyEstimator {
   cv?: ControlVariate;
   baseline?: MovingAverage;
   temperature: number;
-  /** Assemble the estimator input for θ and noise; fb = f(H(z(θ, u))) unless given. */
+  /** Samples per estimate: K for rloo, vimco and arms (θ's rows grouped by K), else 1. */
+  k: number;
+  /** Assemble the estimator input for θ and independent uniforms u, v (made ARMS's copula where it needs one); fb = f(H(z(θ, u))) unless given. */
   input(problem: ToyProblem, theta: tf.Tensor, u: tf.Tensor, v: tf.Tensor, fb?: tf.Tensor): EstimatorInput;
 }
 
@@ -41,12 +45,17 @@ export function lossEnv(problem: ToyProblem): OneStepEnv {
 
 export function toyEstimator(name: string, problem: ToyProblem, options: ToyEstimatorOptions, rng: Rng): ToyEstimator {
   const assembled = oneStepEstimator(name, lossEnv(problem), { ...options, hidden: [options.hidden], activation: 'tanh' }, rng);
+  const noised = (theta: tf.Tensor, u: tf.Tensor) => assembled.noise(theta, u);
   return {
     name,
     estimator: assembled.estimator,
     cv: assembled.cv,
     baseline: assembled.baseline,
     temperature: options.temperature,
-    input: (p, theta, u, v, fb) => assembled.input({ theta, u, v, fb: fb ?? p.f(p.dist.hard(p.dist.sample(theta, u))) }),
+    k: assembled.k,
+    input: (p, theta, w, v, fb) => {
+      const u = noised(theta, w);
+      return assembled.input({ theta, u, v, fb: fb ?? p.f(p.dist.hard(p.dist.sample(theta, u))) });
+    },
   };
 }

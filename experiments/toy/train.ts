@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../src/tf/index.js';
 import type { Rng } from '../../src/random/index.js';
-import { logVarianceOf } from '../../src/estimators/index.js';
+import { logVarianceOf, DoubleCvScale } from '../../src/estimators/index.js';
 import type { ControlVariate } from '../../src/controlVariates/index.js';
 import { MetricsWriter, keepMetrics, readMetrics } from '../../src/report/index.js';
 import { OneStepLearner } from '../../agents/oneStep.js';
@@ -64,7 +64,8 @@ export function logVarianceAt(problem: ToyProblem, est: ToyEstimator, logits: nu
 }
 
 function controlVariateCurve(problem: ToyProblem, est: { cv?: ControlVariate; config: { temperature: number } }) {
-  if (!est.cv || problem.name !== 'toy' || problem.size !== 1) return undefined;
+  // double-cv's learned scale has no curve c(z) to draw.
+  if (!est.cv || est.cv instanceof DoubleCvScale || problem.name !== 'toy' || problem.size !== 1) return undefined;
   const z = Array.from({ length: 121 }, (_, i) => -6 + 0.1 * i);
   return tf.tidy(() => {
     const zt = tf.tensor2d(z, [z.length, 1]);
@@ -91,6 +92,7 @@ export function toyLearner(problem: ToyProblem, estimatorName: string, seed: num
       cvHidden: [config.hidden],
       cvActivation: 'tanh',
       varianceSamples: config.varianceSamples,
+      k: config.k,
     },
     (logits) => ({ p: reportedP(problem, logits), expectedLoss: problem.exactLoss(logits) }),
   );

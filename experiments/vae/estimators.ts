@@ -5,7 +5,7 @@
 // uniforms, the context — is the step's `current` state, set by hardPass().
 import { tf } from '../../src/tf/index.js';
 import { bernoulli } from '../../src/distributions/index.js';
-import { estimatorSetup, MovingAverage, type ControlVariateKind, type Estimator, type EstimatorInput } from '../../src/estimators/index.js';
+import { estimatorSetup, samplesFor, DoubleCvScale, MovingAverage, type ControlVariateKind, type Estimator, type EstimatorInput, type EstimatorSetup } from '../../src/estimators/index.js';
 import {
   buildControlVariate,
   RebarControlVariate,
@@ -29,10 +29,25 @@ type Tensor = tf.Tensor;
  * with REBAR's relaxation η·f(σ_λ(z)) plus a neural residual); 'muprop'
  * expands f around the mean-field point of each layer and subtracts NVIL's
  * learned baseline; 'arm' and 'disarm' evaluate f at an antithetic second
- * sample. The catalog's 'relax' (a neural c_φ only) is not offered here.
+ * sample; 'rloo', 'arms' and 'double-cv' draw K samples per image (VaeEstimatorConfig.k),
+ * B × K evaluations of f a step, and the decoder learns from all of them
+ * (ARMS on one stochastic layer only: its copula needs the K samples to share
+ * θ). The catalog's 'relax' (a neural c_φ only) is not offered here.
  */
-export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'muprop', 'arm', 'disarm', 'concrete', 'rebar', 'relax-rebar'] as const;
+export const VAE_ESTIMATORS = ['reinforce', 'reinforce-baseline', 'nvil', 'muprop', 'arm', 'disarm', 'rloo', 'arms', 'double-cv', 'concrete', 'rebar', 'relax-rebar'] as const;
 export type VaeEstimatorName = (typeof VAE_ESTIMATORS)[number];
+
+/**
+ * Evaluations of f per image and step: K for rloo and arms (the hard pass
+ * only); else the hard pass plus each point the estimator evaluates f at:
+ * the antithetic sample (arm, disarm), the mean-field point (muprop), σ_λ(z)
+ * (concrete) or σ_λ(z) and σ_λ(z̃) (rebar, relax-rebar).
+ */
+export function fEvaluationsPerImage(name: string, k?: number): number {
+  // double-cv: its ∂f/∂b at the K samples is a backward pass, not another evaluation.
+  const extra: Record<string, number> = { arm: 1, disarm: 1, muprop: 1, concrete: 1, rebar: 2, 'relax-rebar': 2 };
+  return estimatorSetup(name).needs.multiSample ? samplesFor(name, k) : 1 + (extra[name] ?? 0);
+}
 
 export function checkVaeEstimator(name: string): VaeEstimatorName {
   if (!(VAE_ESTIMATORS as readonly string[]).includes(name)) {
@@ -49,6 +64,8 @@ export interface VaeEstimatorConfig {
   temperature: number;
   /** Hidden ReLU layers of RELAX's residual network. */
   residualHidden: number[];
+  /** Samples per image of the K-sample estimators (rloo, arms; default the catalog's); ignored by the others. */
+  k?: number;
 }
 
 /** The current step's tensors, read by the relaxed objectives inside the estimators. */
@@ -98,6 +115,9 @@ export class VaeEstimators {
   readonly residualAverages?: MovingAverage[];
   /** Set by hardPass() for the duration of one estimate. */
   current?: Current;
+  /** Samples per image: K for rloo, arms and double-cv, else 1 (rows of a batch are then B × K, image-major). */
+  readonly k: number;
+  private readonly setup: EstimatorSetup;
 
   /** `initRng`: the run's initialisation stream, continued after the model's weights. */
   constructor(
@@ -107,6 +127,11 @@ export class VaeEstimators {
     initRng: Rng,
   ) {
     const setup = estimatorSetup(name);
+    this.setup = setup;
+    this.k = samplesFor(name, setup.needs.multiSample ? config.k : undefined);
+    if (setup.prepareNoise && model.layers > 1) {
+      throw new UserError(`'${name}' needs the K samples of a layer to share its logits, which only the one-layer VAE models have (not ${model.name})`);
+    }
     this.estimator = setup.estimator;
     this.kind = setup.controlVariate;
     this.hardOnly = !setup.needs.relaxedF && !setup.needs.secondF && this.kind !== 'neural' && this.kind !== 'rebar+neural';
@@ -134,7 +159,8 @@ export class VaeEstimators {
         });
       }
       let cv: ControlVariate | undefined;
-      if (this.kind === 'baseline' || this.kind === 'rebar' || this.kind === 'rebar+neural') {
+      if (this.kind === 'double-cv-scale') cv = new DoubleCvScale();
+      else if (this.kind === 'baseline' || this.kind === 'rebar' || this.kind === 'rebar+neural') {
         cv = buildControlVariate(this.kind, {
           dist: bernoulli,
           sampleSize: L,
@@ -169,12 +195,22 @@ export class VaeEstimators {
   }
 
   /** The hard pass and f(b) on x, made the current one (which the relaxed objectives and the split residual read). */
-  hardPass(x: Tensor, u: Tensor[]): { pass: HardPass; fb: Tensor; contexts: Tensor[] } {
-    const pass = this.model.forward(x, u);
+  /**
+   * The hard pass and f(b) on x, made the current one (which the relaxed
+   * objectives and the split residual read). With K samples per image, x's
+   * rows are already the images repeated K times (image-major). `u` is the
+   * uniforms the pass sampled with: the given ones, or ARMS's copula made
+   * from them.
+   */
+  hardPass(x: Tensor, u: Tensor[]): { pass: HardPass; fb: Tensor; contexts: Tensor[]; u: Tensor[] } {
+    const prepare = this.setup.prepareNoise;
+    const used: Tensor[] = [];
+    const pass = prepare ? this.model.forward(x, u, (_, logits, ul) => prepare(logits, ul, this.k), used) : this.model.forward(x, u);
+    const uUsed = prepare ? used : u;
     const fb = this.model.passReward(x, pass);
     const contexts = pass.b.map((_, l) => this.context(l, x, pass));
-    this.current = { x, pass, u, contexts };
-    return { pass, fb, contexts };
+    this.current = { x, pass, u: uUsed, contexts };
+    return { pass, fb, contexts, u: uUsed };
   }
 
   /** Layer l's estimator input at the current hard pass. */
@@ -195,6 +231,7 @@ export class VaeEstimators {
       },
       temperature: this.config.temperature,
       context,
+      ...(this.k > 1 ? { k: this.k } : {}),
     };
   }
 
@@ -214,6 +251,7 @@ export class VaeEstimators {
       }
       const n = neuralPart(cv);
       if (n?.scale) out[`residualScale${l}`] = n.scale.dataSync()[0];
+      if (cv instanceof DoubleCvScale) out[`alpha${l}`] = cv.alpha.dataSync()[0];
     });
     this.residualAverages?.forEach((a, l) => (out[`mupropResidual${l}`] = a.value));
     return out;

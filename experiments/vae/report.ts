@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { lineChart, savePlot, MarkdownReport, mean, bandSeries, thinSeries, type Series } from '../../src/report/index.js';
 import type { VaeTrack } from './train.js';
 import type { VaeExperimentConfig, VaeSummary } from './run.js';
+import { fEvaluationsPerImage } from './estimators.js';
 
 /** Highest training ELBO in the RELAX paper (MNIST), by model and estimator. */
 export const PAPER_TRAIN_ELBO: Record<string, Record<string, number>> = {
@@ -48,6 +49,19 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
       series: byName.map((e) => thinSeries(band(e.tracks, e.name, (t) => t.logSteps, (t) => neg(t.trainElbo)))),
     }),
   );
+  // The same curves at equal numbers of f evaluations: K-sample estimators (and ARM, REBAR, …) pay more per step.
+  const perStep = (name: string) => config.batch * fEvaluationsPerImage(name, config.k);
+  await save(
+    'train-elbo-per-evaluation',
+    '−ELBO on training batches, by evaluations of f',
+    lineChart({
+      title: '−ELBO on training batches against evaluations of f',
+      subtitle: `${subtitle}; x = step × evaluations of f per step`,
+      xLabel: 'evaluations of f',
+      yLabel: '−ELBO (nats)',
+      series: byName.map((e) => thinSeries(band(e.tracks, e.name, (t) => t.logSteps.map((s) => s * perStep(e.name)), (t) => neg(t.trainElbo)))),
+    }),
+  );
   if (byName.some((e) => e.tracks[0].evalSteps.length > 1)) {
     await save(
       'valid-elbo',
@@ -58,6 +72,17 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
         xLabel: 'step',
         yLabel: '−ELBO (nats)',
         series: byName.map((e) => band(e.tracks, e.name, (t) => t.evalSteps, (t) => neg(t.validElbo))),
+      }),
+    );
+    await save(
+      'valid-elbo-per-evaluation',
+      '−ELBO on validation, by evaluations of f',
+      lineChart({
+        title: '−ELBO on the validation set against evaluations of f',
+        subtitle: `${subtitle}; x = step × evaluations of f per step`,
+        xLabel: 'evaluations of f',
+        yLabel: '−ELBO (nats)',
+        series: byName.map((e) => band(e.tracks, e.name, (t) => t.evalSteps.map((s) => s * perStep(e.name)), (t) => neg(t.validElbo))),
       }),
     );
   }
@@ -85,7 +110,7 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
   report.heading('Results (nats; higher is better)', 2);
   const paper = PAPER_TRAIN_ELBO[config.model] ?? {};
   report.table(
-    ['estimator', 'train ELBO (mean)', 'per seed', 'valid ELBO', 'test ELBO', `valid IWAE-${config.iwaeSamples}`, `test IWAE-${config.iwaeSamples}`, 'log-var, 2nd half', 'ms/step', 'paper train ELBO (2 M steps)'],
+    ['estimator', 'train ELBO (mean)', 'per seed', 'valid ELBO', 'test ELBO', `valid IWAE-${config.iwaeSamples}`, `test IWAE-${config.iwaeSamples}`, 'log-var, 2nd half', 'log-var × evals', 'ms/step', 'f evals/step', 'paper train ELBO (2 M steps)'],
     byName.map(({ name }) => {
       const s = summary.estimators[name];
       return [
@@ -97,7 +122,10 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
         cell(meanOf(s.validIwae)),
         cell(meanOf(s.testIwae)),
         cell(meanOf(s.logVarianceSecondHalf)),
+        // At equal evaluations of f: log(Var × evaluations per image).
+        cell(meanOf(s.logVarianceSecondHalf) + Math.log(fEvaluationsPerImage(name, config.k))),
         Number.isFinite(s.msPerStep) ? Number(s.msPerStep.toFixed(1)) : null,
+        s.fEvaluationsPerStep ?? perStep(name),
         paper[name] ?? '—',
       ];
     }),
@@ -106,8 +134,12 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
   report.paragraph(
     'Train ELBO: one-sample ELBO over the whole training split at the end; IWAE: importance-weighted bound. ' +
       `The paper's figures are the highest training ELBO after 2,000,000 steps (Grathwohl et al., ICLR 2018, Table 2): ` +
-      `a ${config.steps}-step run is a fraction of that budget, so compare estimators with each other here, and with the paper only in ranking.`,
+      `a ${config.steps}-step run is a fraction of that budget, so compare estimators with each other here, and with the paper only in ranking. ` +
+      `f evals/step: evaluations of f per step (batch × K for rloo, arms and double-cv, K = ${config.k ?? 'default'}; batch × the points each other estimator evaluates f at); ` +
+      'the "by evaluations of f" plots put the estimators on that common axis, and log-var × evals is the log-variance of one step\'s estimate plus log(evaluations per image).',
   );
+  report.heading('At equal numbers of f evaluations', 2);
+  report.paragraph(equalEvaluationsLine(byName, perStep));
   const gaps = acceptanceLines(summary);
   if (gaps.length) {
     report.heading('Comparisons (seed means)', 2);
@@ -119,6 +151,27 @@ export async function writeVaeReport(outDir: string, config: VaeExperimentConfig
   report.paragraph('Rows: validation images, their reconstructions (pixel means given b ~ q(b|x)), samples from the model (first seed).');
   for (const { name } of byName) report.image(name, `images-${name}.png`);
   report.write(join(outDir, 'report.md'));
+}
+
+/**
+ * Each estimator's running training ELBO when it has used as many f
+ * evaluations as the most frugal one used in the whole run (the last log
+ * step at or below that budget), seed means.
+ */
+function equalEvaluationsLine(byName: { name: string; tracks: VaeTrack[] }[], perStep: (name: string) => number): string {
+  if (!byName.length) return '';
+  const budget = Math.min(...byName.map((e) => (e.tracks[0].logSteps.at(-1) ?? 0) * perStep(e.name)));
+  const parts = byName.map(({ name, tracks }) => {
+    const at = tracks.map((t) => {
+      let value = NaN;
+      t.logSteps.forEach((s, i) => {
+        if (s * perStep(name) <= budget) value = t.trainElbo[i];
+      });
+      return value;
+    });
+    return `${name} ${Number.isFinite(meanOf(at)) ? meanOf(at).toFixed(2) : '—'}`;
+  });
+  return `Running training ELBO after ${budget.toLocaleString('en')} evaluations of f: ${parts.join(', ')}.`;
 }
 
 /** The issue's acceptance comparisons, where the estimators involved were run. */

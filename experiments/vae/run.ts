@@ -13,6 +13,8 @@ import { UserError } from '../../src/errors.js';
 import { BinaryMnist, mnist, loadMnist, PIXELS, IMAGE_SIZE, type Binarisation, type Mnist } from '../../envs/vae/mnist.js';
 import { VaeTrainer, trainVae, type VaeTrack, type VaeTrainConfig } from './train.js';
 import { writeVaeReport } from './report.js';
+import { DEFAULT_K } from '../../src/estimators/index.js';
+import { fEvaluationsPerImage } from './estimators.js';
 
 export interface VaeExperimentConfig extends VaeTrainConfig {
   estimators: string[];
@@ -45,6 +47,7 @@ export const VAE_DEFAULTS: VaeExperimentConfig = {
   checkpointEvery: 5000,
   iwaeSamples: 100,
   iwaeImages: 0,
+  k: DEFAULT_K,
   binarisation: 'fixed',
   dataSeed: 0,
 };
@@ -66,6 +69,8 @@ export interface VaeSummary {
       finalRunningTrainElbo: number[];
       logVarianceSecondHalf: number[];
       msPerStep: number;
+      /** Evaluations of f per step: batch × (K, or the points the estimator evaluates per image). */
+      fEvaluationsPerStep: number;
     }
   >;
   backend: string;
@@ -199,6 +204,7 @@ function summarise(config: VaeExperimentConfig, seeds: number[], tracks: VaeTrac
       finalRunningTrainElbo: mine.map(lastTenthMean),
       logVarianceSecondHalf: mine.map(secondHalfMean),
       msPerStep: mean(mine.map((t) => t.final!.msPerStep)),
+      fEvaluationsPerStep: config.batch * fEvaluationsPerImage(mine[0].estimator, config.k),
     })),
     backend: currentBackend(),
     wallSeconds,

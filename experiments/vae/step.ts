@@ -69,9 +69,9 @@ export function encoderSurrogate(model: BinaryVaeModel, x: Tensor, pass: HardPas
 }
 
 /** The hard pass, f(b), and each layer's ĝ (pushed to `gradients`), its control variate trained on the way. */
-function estimate(parts: StepParts, x: Tensor, u: Tensor[], v: Tensor[], gradients: Tensor[], residualMeans: Tensor[]): { pass: HardPass; fb: Tensor } {
+function estimate(parts: StepParts, x: Tensor, uDrawn: Tensor[], v: Tensor[], gradients: Tensor[], residualMeans: Tensor[]): { pass: HardPass; fb: Tensor } {
   const est = parts.estimators;
-  const { pass, fb, contexts } = est.hardPass(x, u);
+  const { pass, fb, contexts, u } = est.hardPass(x, uDrawn);
   for (let l = 0; l < parts.model.layers; l++) {
     const input = est.input(l, pass, u, v, fb, contexts[l]);
     const estimator: Estimator = est.residualAverages
@@ -85,6 +85,18 @@ function estimate(parts: StepParts, x: Tensor, u: Tensor[], v: Tensor[], gradien
   }
   est.current = undefined;
   return { pass, fb };
+}
+
+/** Each of the n images (rows of `data`, `width` values each) repeated k times in a row: the rows of a K-sample batch. */
+export function repeatEach(data: Float32Array, k: number, width = PIXELS): Float32Array {
+  if (k === 1) return data;
+  const n = data.length / width;
+  const out = new Float32Array(data.length * k);
+  for (let i = 0; i < n; i++) {
+    const row = data.subarray(i * width, (i + 1) * width);
+    for (let j = 0; j < k; j++) out.set(row, (i * k + j) * width);
+  }
+  return out;
 }
 
 /** Decoupled weight decay on the residual network's weights (RELAX). */
@@ -132,19 +144,22 @@ export function trainingStep(parts: StepParts, xData: Float32Array): { meanF: nu
       decayResidual(parts);
       return tf.mean(out.fb);
     }
-    const { u, v } = drawNoise(model, B, parts.noise);
+    // K-sample estimators (rloo, arms): every image K times, B × K evaluations of f; every mean below is over the B × K rows.
+    const k = parts.estimators.k;
+    const xs = k === 1 ? x : tf.tensor2d(repeatEach(xData, k), [B * k, PIXELS]);
+    const { u, v } = drawNoise(model, B * k, parts.noise);
     // The estimators hold the model constant (BinaryVaeModel.withFixedWeights); its own gradients come after.
     const once = parts.estimators.hardOnly;
-    const { pass, fb } = model.withFixedWeights(() => estimate(parts, x, u, v, gradients, residualMeans), { once });
+    const { pass, fb } = model.withFixedWeights(() => estimate(parts, xs, u, v, gradients, residualMeans), { once });
     if (parts.linearGrads && pass.decoderLogits) {
-      const r = tf.sub(x, tf.sigmoid(pass.decoderLogits![0]));
-      parts.modelOpt.applyGradients(linearModelGrads(model, model.centre(x), pass.b[0], gradients[0], r));
+      const r = tf.sub(xs, tf.sigmoid(pass.decoderLogits![0]));
+      parts.modelOpt.applyGradients(linearModelGrads(model, model.centre(xs), pass.b[0], gradients[0], r));
       decayResidual(parts);
       return tf.mean(fb);
     }
     // Decoder and prior ascend f(b) directly; the encoder ascends its estimator's ĝ.
     const { grads } = tf.variableGrads(
-      () => tf.neg(tf.add(tf.div(tf.sum(model.logJoint(x, pass.b)), B), encoderSurrogate(model, x, pass, gradients))) as tf.Scalar,
+      () => tf.neg(tf.add(tf.div(tf.sum(model.logJoint(xs, pass.b)), B * k), encoderSurrogate(model, xs, pass, gradients))) as tf.Scalar,
       model.variables,
     );
     parts.modelOpt.applyGradients(grads);

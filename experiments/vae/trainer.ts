@@ -47,6 +47,8 @@ export interface VaeTrainConfig {
   iwaeImages: number;
   /** Latents per stochastic layer (200 in the paper; small for exact tests). */
   latents?: number;
+  /** Samples per image of the K-sample estimators (rloo, arms, double-cv): B × K evaluations of f a step. */
+  k?: number;
   /** Use the hand-written REBAR / RELAX step and model gradients where they exist (linear1); default true. */
   fast?: boolean;
 }

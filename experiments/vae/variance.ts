@@ -9,7 +9,7 @@ import { PIXELS, type BinaryMnist } from '../../envs/vae/mnist.js';
 import { VAE_MODELS, type BinaryVaeModel, type HardPass } from '../../envs/vae/model.js';
 import { repeatRows } from '../../envs/vae/bounds.js';
 import type { VaeEstimators } from './estimators.js';
-import { drawNoise, encoderSurrogate } from './step.js';
+import { drawNoise, encoderSurrogate, repeatEach } from './step.js';
 
 type Tensor = tf.Tensor;
 
@@ -27,21 +27,22 @@ export function encoderGradientStats(
   rng: Rng,
   options: { loop?: boolean } = {},
 ): { mean: Float64Array; variance: Float64Array } {
-  const B = xData.length / PIXELS;
+  // K-sample estimators: each image K times; a draw's estimate is the mean over its B × K rows.
+  const B = (xData.length / PIXELS) * estimators.k;
   const encVars = model.encoderVariables;
   const size = encVars.reduce((n, v) => n + v.size, 0);
   const sum = new Float64Array(size);
   const sumSq = new Float64Array(size);
   const linear = VAE_MODELS[model.name].hidden.length === 0 && !options.loop;
   tf.tidy(() => {
-    const x = tf.tensor2d(repeatRows(xData, draws), [draws * B, PIXELS]);
+    const x = tf.tensor2d(repeatRows(repeatEach(xData, estimators.k), draws), [draws * B, PIXELS]);
     // All layers' u, then all layers' v (not drawNoise's interleaving): seeded numbers stay as they were.
     const L = model.latents;
     const u = Array.from({ length: model.layers }, () => tf.tensor2d(rng.uniforms(draws * B * L), [draws * B, L]));
     const v = Array.from({ length: model.layers }, () => tf.tensor2d(rng.uniforms(draws * B * L), [draws * B, L]));
     const { pass, ghat } = model.withFixedWeights(() => {
-      const { pass, fb, contexts } = estimators.hardPass(x, u);
-      const ghat = pass.logits.map((_, l) => estimators.estimator(estimators.input(l, pass, u, v, fb, contexts[l])).gradient);
+      const { pass, fb, contexts, u: used } = estimators.hardPass(x, u);
+      const ghat = pass.logits.map((_, l) => estimators.estimator(estimators.input(l, pass, used, v, fb, contexts[l])).gradient);
       estimators.current = undefined;
       return { pass, ghat };
     });

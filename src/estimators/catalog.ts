@@ -7,6 +7,8 @@
 //   relax        RELAX with a neural c_φ on the relaxed sample (plus the context when given)
 //   relax-rebar  RELAX with REBAR's relaxation η·f(σ_λ(z)) plus a neural residual
 //   lax          LAX: continuous reparameterised b = T(θ, ε), or discrete b = H(z)
+//   rloo, vimco, arms, double-cv  K samples per input (EstimatorInput.k); vimco estimates
+//                the gradient of the K-sample bound log mean_k exp f_k, not of E f
 import { UserError } from '../errors.js';
 import type { Distribution } from '../distributions/index.js';
 import type { Estimator } from './types.js';
@@ -16,8 +18,15 @@ import { lax } from './lax.js';
 import { concrete, straightThrough } from './concrete.js';
 import { muprop } from './muprop.js';
 import { arm, disarm } from './arm.js';
+import { rloo } from './rloo.js';
+import { vimco } from './vimco.js';
+import { arms, armsNoise } from './arms.js';
+import { gumbelRao, GUMBEL_RAO_SAMPLES } from './gumbelRao.js';
+import { reinmax } from './reinmax.js';
+import { doubleCv } from './doubleCv.js';
+import type { tf } from '../tf/index.js';
 
-export type ControlVariateKind = 'none' | 'moving-average' | 'baseline' | 'rebar' | 'neural' | 'rebar+neural';
+export type ControlVariateKind = 'none' | 'moving-average' | 'baseline' | 'rebar' | 'neural' | 'rebar+neural' | 'double-cv-scale';
 
 /** Which distributions an estimator works for: discrete with a relaxation, Bernoulli only, continuous reparameterised, or any. */
 export type DistributionNeed = 'discrete' | 'bernoulli' | 'continuous' | 'any';
@@ -33,6 +42,13 @@ export interface EstimatorNeeds {
   controlVariate: ControlVariateKind;
   /** Evaluations of f per sample when more than one (ARM, DisARM: 2). */
   k?: number;
+  /**
+   * K ≥ 2 samples of b for the same input (same θ), each scored by f: RLOO,
+   * VIMCO, ARMS, double-cv (EstimatorInput.k). They evaluate f K times per estimate.
+   */
+  multiSample?: true;
+  /** What ĝ estimates the gradient of: E f (the default) or the K-sample bound E log (1/K Σ_k exp f_k) (VIMCO). */
+  objective?: 'expectation' | 'multi-sample';
 }
 
 export interface EstimatorSetup {
@@ -45,6 +61,12 @@ export interface EstimatorSetup {
   /** The same as needs.controlVariate (kept for existing callers). */
   controlVariate: ControlVariateKind;
   biased: boolean;
+  /**
+   * When present, the caller must draw the sample b = H(z(θ, u)) (and
+   * evaluate f) with u = prepareNoise(θ, w, K) made from its independent
+   * uniforms w, and pass that u: ARMS's copula.
+   */
+  prepareNoise?: (theta: tf.Tensor, w: tf.Tensor, k: number) => tf.Tensor;
 }
 
 /** What a problem offers the estimators. */
@@ -53,6 +75,8 @@ export interface ProblemCapabilities {
   relaxedF: boolean;
   /** Whether f can be evaluated again at another sample of the same θ (one-step problems: yes; RL returns: no). */
   secondF: boolean;
+  /** Whether K samples of b can be drawn for the same input and each scored (default: secondF; RL: no, K episodes cannot start from one state). */
+  multiSample?: boolean;
   /** The distribution of b: a Distribution, its name, or just its kind. */
   distribution: Distribution | Distribution['name'] | Distribution['kind'];
 }
@@ -159,6 +183,55 @@ const specs: SetupSpec[] = [
     needs: { secondF: true, distribution: 'bernoulli', controlVariate: 'none', k: 2 },
     biased: false,
   },
+  {
+    name: 'rloo',
+    description: 'RLOO: K samples per input, each scored against the mean f of the other K − 1',
+    controlVariateDescription: 'none (the leave-one-out mean of f over the other K − 1 samples, a baseline)',
+    estimator: rloo,
+    needs: { multiSample: true, distribution: 'any', controlVariate: 'none' },
+    biased: false,
+  },
+  {
+    name: 'vimco',
+    description: 'VIMCO: gradient of the K-sample bound log mean exp f, leave-one-out signals',
+    controlVariateDescription: 'none (per sample, the bound with f_k replaced by the mean of the other f_j)',
+    estimator: vimco,
+    needs: { multiSample: true, distribution: 'any', controlVariate: 'none', objective: 'multi-sample' },
+    biased: false,
+  },
+  {
+    name: 'arms',
+    description: 'ARMS: K antithetic samples through a Dirichlet copula, leave-one-out and debiased (Bernoulli only)',
+    controlVariateDescription: "none (RLOO's leave-one-out mean on antithetic samples, with a debiasing factor)",
+    estimator: arms,
+    prepareNoise: armsNoise,
+    needs: { multiSample: true, distribution: 'bernoulli', controlVariate: 'none' },
+    biased: false,
+  },
+  {
+    name: 'double-cv',
+    description: "double control variate: RLOO plus a global one from f's derivative at the K samples, scale learned (Bernoulli only)",
+    controlVariateDescription: "RLOO's leave-one-out mean, plus α·(the other samples' mean ∂f/∂b)ᵀ(b − p) with its mean added back; α learned",
+    estimator: doubleCv,
+    needs: { multiSample: true, relaxedF: true, distribution: 'bernoulli', controlVariate: 'double-cv-scale' },
+    biased: false,
+  },
+  {
+    name: 'gumbel-rao',
+    description: `Gumbel-Rao: straight-through Gumbel-softmax averaged over ${GUMBEL_RAO_SAMPLES} conditional relaxed samples given b (biased)`,
+    controlVariateDescription: "none (f's derivative at b, pushed through the mean of σ_λ(z̃) over z̃ ~ p(z | b))",
+    estimator: gumbelRao,
+    needs: { relaxedF: true, distribution: 'discrete', controlVariate: 'none' },
+    biased: true,
+  },
+  {
+    name: 'reinmax',
+    description: 'ReinMax: second-order straight-through, same cost (biased)',
+    controlVariateDescription: "none (f's derivative at b, pushed through 2π₁ − π₀/2, π₁ = (b + softmax(θ/τ))/2)",
+    estimator: reinmax,
+    needs: { relaxedF: true, distribution: 'discrete', controlVariate: 'none' },
+    biased: true,
+  },
 ];
 
 const setups: EstimatorSetup[] = specs.map((s) => ({ ...s, controlVariate: s.needs.controlVariate }));
@@ -203,6 +276,7 @@ export function missingNeeds(name: string, capabilities: ProblemCapabilities): s
   }
   if (needs.relaxedF && !capabilities.relaxedF) missing.push('f at relaxed inputs');
   if (needs.secondF && !capabilities.secondF) missing.push('f at a second sample of b');
+  if (needs.multiSample && !(capabilities.multiSample ?? capabilities.secondF)) missing.push('K samples of b for the same input, each scored by f');
   return missing;
 }
 

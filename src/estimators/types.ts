@@ -48,6 +48,17 @@ export interface EstimatorInput {
    * multi-layer model the caller evaluates the later layers with its own noise.
    */
   f?: (b: Tensor) => Tensor;
+  /**
+   * K-sample estimators (RLOO, VIMCO, ARMS, double-cv): the number K of samples per
+   * input. θ's rows are then grouped input-major: rows n·K … n·K + K − 1 are
+   * the K samples of input n (the same θ repeated, u, v, fb and b per sample,
+   * the context repeated likewise). The output still has θ's shape, and the
+   * estimate for input n is the mean of its K rows (so a caller that averages
+   * ĝ over rows, or back-propagates the mean of θ·ĝ, needs nothing else).
+   * ARMS also needs u drawn through its copula (`armsNoise`, the catalog's
+   * `prepareNoise`). Absent for the one-sample estimators (K = 1).
+   */
+  k?: number;
 }
 
 export interface EstimatorOutput {
@@ -64,6 +75,24 @@ export type Estimator = (input: EstimatorInput) => EstimatorOutput;
 /** Reshape a per-sample [batch] tensor so it broadcasts against θ [batch, ...]. */
 export function perSample(x: Tensor, theta: Tensor): Tensor {
   return x.rank === theta.rank ? x : x.reshape([x.shape[0] ?? 1, ...new Array(theta.rank - 1).fill(1)]);
+}
+
+/** K of a K-sample input, checked: at least 2 and dividing the rows of θ (a UserError naming the estimator otherwise). */
+export function samplesPerInput(estimator: string, input: EstimatorInput): number {
+  const k = input.k;
+  const rows = input.theta.shape[0] ?? 1;
+  if (k === undefined || !Number.isInteger(k) || k < 2) {
+    throw new UserError(`${estimator} needs K ≥ 2 samples per input (input.k), got ${k ?? 'none'}`);
+  }
+  if (rows % k !== 0) throw new UserError(`${estimator}: θ has ${rows} rows, not a multiple of K = ${k}`);
+  return k;
+}
+
+/** The per-input estimates of a K-sample output: the mean of each group of K rows ([N·K, ...] → [N, ...]). */
+export function groupMean(gradient: Tensor, k = 1): Tensor {
+  if (k === 1) return gradient;
+  const [rows, ...rest] = gradient.shape;
+  return gradient.reshape([rows / k, k, ...rest]).mean(1);
 }
 
 /** The distribution as a relaxed one, or a UserError naming the estimator that needs the relaxation. */

@@ -41,6 +41,7 @@ describe('README estimator table', () => {
       const expected = [NEED_PHRASE[setup.needs.distribution]];
       if (setup.needs.relaxedF) expected.push('f at relaxed inputs');
       if (setup.needs.secondF) expected.push('f at a second sample');
+      if (setup.needs.multiSample) expected.push('K samples per input');
       expect(needs).toBe(expected.join(', '));
     });
   }

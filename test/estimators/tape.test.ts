@@ -60,7 +60,8 @@ describe('ĝ is the same inside and outside an outer gradient tape', () => {
         }
         est.baseline?.update(0.2);
         const rng = new Rng('tape:noise');
-        const batch = 6;
+        // A multiple of the K-sample estimators' K (4).
+        const batch = 12;
         const theta = tf.tensor2d(Array.from({ length: batch }, () => logits).flat(), [batch, logits.length]);
         const shape = problem.dist.noiseShape(theta.shape);
         const count = shape.reduce((a, b) => a * b, 1);

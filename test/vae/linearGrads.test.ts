@@ -13,7 +13,8 @@ const data = new BinaryMnist(fakeMnist(200, 40, 40), 'fixed', 1);
 const config: VaeTrainConfig = { ...VAE_DEFAULTS, model: 'linear1', latents: 16, residualHidden: [16], lr: 3e-3, batch: 5 };
 
 describe('written-out linear1 model gradients', () => {
-  for (const estimator of ['reinforce-baseline', 'nvil', 'muprop', 'arm', 'disarm', 'concrete']) {
+  // rloo and arms: B × K rows (each image K times), which both paths average over.
+  for (const estimator of ['reinforce-baseline', 'nvil', 'muprop', 'arm', 'disarm', 'rloo', 'arms', 'double-cv', 'concrete']) {
     it(`${estimator}: the same run as with the taped model gradients`, () => {
       const written = new VaeTrainer(config, data, estimator, 5);
       const taped = new VaeTrainer({ ...config, fast: false }, data, estimator, 5);
