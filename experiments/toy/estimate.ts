@@ -85,7 +85,8 @@ export function estimateStatistics(
   const z: number[] = [];
   for (let j = 0; j < k; j++) {
     const dev = sum[j] / samples;
-    const varj = (sumSq[j] - samples * dev * dev) / (samples - 1);
+    // Cancellation can leave a zero variance slightly negative.
+    const varj = Math.max(0, (sumSq[j] - samples * dev * dev) / (samples - 1));
     mean.push(exact[j] + dev);
     variance.push(varj);
     se.push(Math.sqrt(varj / samples));
