@@ -4,13 +4,29 @@
 import { Command, Option } from 'commander';
 import { make, mujocoReady, spec as envSpec, type Env } from '../../envs/index.js';
 import { compileSchedule, scheduleOf, type AgentConfig, type Schedule } from '../../agents/index.js';
-import { num, numList, oneOf, parseNumber, type NumberRule } from './parse.js';
+import { checkAgent } from '../../agents/applicable.js';
+import { ESTIMATORS } from '../../src/estimators/index.js';
+import { nameList, num, numList, oneOf, parseNumber, type NumberRule } from './parse.js';
 
 export async function makeEnv(id: string, options: Record<string, unknown> = {}): Promise<Env<any, any>> {
   envSpec(id); // unknown id → one-line UserError
   if (id.startsWith('InvertedPendulum')) await mujocoReady();
   return make(id, options);
 }
+
+/**
+ * An --agent value: an unknown word is refused here with the agents' names; a
+ * catalog estimator that is not an agent (rebar, rloo, …) passes, so that
+ * createAgent, which knows the environment, refuses it with the catalog's
+ * reason ("'rloo' needs K samples …, which CartPole-v1 does not have").
+ */
+export function agentName(raw: string): string {
+  if (!(raw in ESTIMATORS)) checkAgent(raw);
+  return raw;
+}
+
+/** --agents: comma-separated agentName()s. */
+export const agentNames = (option: string) => nameList(option, agentName);
 
 // Wider layers than this are a typo, not an experiment: 100000 × 100000 weights would take 40 GB.
 const MAX_HIDDEN = 4096;

@@ -38,9 +38,9 @@ export const numList =
   (raw: string): number[] =>
     raw.split(',').map((s) => parseNumber(option, s.trim(), rule));
 
-/** Comma-separated names, each checked against `allowed`. */
+/** Comma-separated names, each checked against `allowed` (or by it: a check that throws its own line). */
 export const nameList =
-  (option: string, allowed: readonly string[]) =>
+  (option: string, allowed: readonly string[] | ((name: string) => unknown)) =>
   (raw: string): string[] => {
     const names = raw
       .split(',')
@@ -48,7 +48,8 @@ export const nameList =
       .filter(Boolean);
     if (names.length === 0) throw new UserError(`${option} needs at least one name`);
     for (const n of names) {
-      if (!allowed.includes(n)) throw new UserError(`${option}: unknown '${n}' (choose from ${allowed.join(', ')})`);
+      if (typeof allowed === 'function') allowed(n);
+      else if (!allowed.includes(n)) throw new UserError(`${option}: unknown '${n}' (choose from ${allowed.join(', ')})`);
     }
     return names;
   };

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { spec as envSpec } from '../../envs/index.js';
 import { recordEpisode, writeGif, writePngStrip } from '../../envs/render/index.js';
-import { AGENTS, createAgent, loadAgent, type AgentConfig } from '../../agents/index.js';
+import { createAgent, loadAgent, type AgentConfig } from '../../agents/index.js';
 import { checkAgentFits } from '../../agents/io.js';
 import { createLogger } from '../../src/report/index.js';
 import { UserError } from '../../src/errors.js';
@@ -12,7 +12,7 @@ import { RL_EXPERIMENTS, rlExperiment, type RlExperiment } from '../rl/definitio
 import { runRlExperiment } from '../rl/run.js';
 import { num, nameList, workersOption } from './parse.js';
 import { outDirOf, prepareOutDir } from '../outDir.js';
-import { agentOptions, checkSchedules, makeEnv, pickOptions } from './agentOptions.js';
+import { agentNames, agentOptions, checkSchedules, makeEnv, pickOptions } from './agentOptions.js';
 import { checkEvalOptions, evalOptions, registerTrainCommands } from './train.js';
 
 /** Every agent of `def` can be made for its env: refused here with one line, before any worker starts. */
@@ -80,7 +80,7 @@ export function registerRlCommands(program: Command, experiment: Command): void 
         .command('compare')
         .description('compare agents on any environment (several seeds, one report)')
         .requiredOption('--env <id>', 'environment id')
-        .addOption(new Option('--agents <list>', 'comma-separated agents').default(['relax', 'a2c', 'reinforce']).argParser(nameList('--agents', AGENTS)))
+        .addOption(new Option('--agents <list>', 'comma-separated agents').default(['relax', 'a2c', 'reinforce']).argParser(agentNames('--agents')))
         .addOption(new Option('--threshold <x>', 'solved threshold for the 100-episode mean (default: the env’s)').argParser(num('--threshold'))),
     ),
   ).action(async (o) => {

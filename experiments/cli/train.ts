@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NormalizeObservation, type Env } from '../../envs/index.js';
 import {
-  AGENTS,
   CheckpointCallback,
   EvalCallback,
   ProgressCsv,
@@ -23,8 +22,8 @@ import {
 import { checkAgentFits } from '../../agents/io.js';
 import { createLogger, MetricsWriter, keepMetrics, Progress, writeRunInfo, mean, std } from '../../src/report/index.js';
 import { UserError } from '../../src/errors.js';
-import { num, oneOf } from './parse.js';
-import { agentOptions, checkSchedules, makeEnv, pickOptions } from './agentOptions.js';
+import { num } from './parse.js';
+import { agentName, agentOptions, checkSchedules, makeEnv, pickOptions } from './agentOptions.js';
 import { outDirOf, prepareOutDir } from '../outDir.js';
 
 // As `evaluate`'s defaults, so an evaluation row and `evaluate DIR` agree without flags.
@@ -150,7 +149,7 @@ export function registerTrainCommands(program: Command): void {
         .command('train')
         .description('train an agent on an environment, with checkpoints, metrics.jsonl and progress.csv')
         .requiredOption('--env <id>', 'environment id (see `relax-pg list`)')
-        .addOption(new Option('--agent <kind>', 'agent').makeOptionMandatory().argParser(oneOf('--agent', AGENTS)))
+        .addOption(new Option('--agent <kind>', 'agent').makeOptionMandatory().argParser(agentName))
         .addOption(new Option('--episodes <n>', 'total training episodes').default(500).argParser(num('--episodes', { min: 1, integer: true })))
         .addOption(new Option('--seed <s>', 'seed').default(1).argParser(num('--seed', { integer: true })))
         .addOption(new Option('--checkpoint-every <n>', 'save every n episodes').default(50).argParser(num('--checkpoint-every', { min: 1, integer: true })))

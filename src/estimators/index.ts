@@ -16,10 +16,6 @@ export { estimateAndTrain, trainControlVariate, varianceLoss, logVarianceOf, typ
 export {
   ESTIMATORS,
   estimatorSetup,
-  checkApplicable,
-  missingNeeds,
-  isApplicable,
-  applicableEstimators,
   type EstimatorSetup,
   type EstimatorNeeds,
   type DistributionNeed,
@@ -27,4 +23,5 @@ export {
   type ProblemLabel,
   type ControlVariateKind,
 } from './catalog.js';
+export { checkApplicable, missingNeeds, isApplicable, applicableEstimators } from './applicability.js';
 export { samplesFor, fEvaluations, DEFAULT_K } from './kSamples.js';

@@ -93,7 +93,9 @@ describe('RL commands', () => {
   });
 
   const mistakes: [string, string[], RegExp][] = [
-    ['unknown agent', ['train', '--env', 'CartPole-v0', '--agent', 'ppo'], /unknown 'ppo'/],
+    ['unknown agent', ['train', '--env', 'CartPole-v0', '--agent', 'ppo'], /unknown agent 'ppo' \(choose from reinforce, a2c, relax, lax\)/],
+    ['an estimator a gym task cannot serve', ['train', '--env', 'CartPole-v1', '--agent', 'rloo'], /'rloo' needs K samples .* which CartPole-v1 does not have/],
+    ['the same in a comparison', ['compare', '--env', 'CartPole-v1', '--agents', 'relax,rebar'], /'rebar' needs f at relaxed inputs, which CartPole-v1 does not have/],
     ['incompatible action space', ['train', '--env', 'Pendulum-v1', '--agent', 'relax', '--episodes', '1'], /needs a discrete b/],
     ['unknown environment', ['train', '--env', 'Nope-v9', '--agent', 'a2c'], /unknown environment 'Nope-v9'/],
     ['missing checkpoint', ['evaluate', '/nonexistent/agent'], /agent.json is missing/],
