@@ -16,6 +16,7 @@ import { UserError } from '../src/errors.js';
 import type { OneStepEnv } from '../envs/index.js';
 import type { Counters, Learner } from './learn.js';
 import { oneStepEstimator, type OneStepEstimator } from './oneStepEstimator.js';
+import { fusedOneStep, type OneStepParts } from './fusedOneStep.js';
 
 export interface OneStepConfig {
   estimator: string;
@@ -85,6 +86,7 @@ export class OneStepLearner implements Learner {
   private readonly cvOpt?: tf.Optimizer;
   private readonly envOpt?: tf.Optimizer;
   private readonly noise: Rng;
+  private readonly fusedParts: OneStepParts;
   /** Since the last log row: Σ of batch-mean rewards and their count. */
   private running = { sum: 0, count: 0 };
   /** Wall time of training steps (never in metric rows). */
@@ -116,6 +118,7 @@ export class OneStepLearner implements Learner {
     this.policyOpt = makeOptimizer({ kind: 'adam', learningRate: this.config.lr });
     if (this.cv) this.cvOpt = makeOptimizer({ kind: 'adam', learningRate: this.config.cvLr });
     if (env.variables?.length) this.envOpt = makeOptimizer({ kind: 'adam', learningRate: this.config.lr });
+    this.fusedParts = { env, assembled: this.assembled, logits: this.logits, policyOpt: this.policyOpt, cvOpt: this.cvOpt, noise: this.noise, batch: this.config.batch };
   }
 
   get seed(): number {
@@ -164,6 +167,21 @@ export class OneStepLearner implements Learner {
   iterate(): { episodes: never[]; update: Record<string, number> } {
     const t0 = performance.now();
     const B = this.config.batch;
+    // The typed-array step where it applies (agents/fusedOneStep.ts), else the tape.
+    const value = fusedOneStep(this.fusedParts) ?? this.tapeStep(B);
+    if (!Number.isFinite(value)) throw new UserError(`f(b) became ${value} at step ${this.counters.steps + 1}`);
+    this.baseline?.update(value);
+    this.running.sum += value;
+    this.running.count++;
+    this.counters.steps++;
+    this.counters.updates++;
+    this.counters.episodes += B * this.k;
+    this.trainMs += performance.now() - t0;
+    return { episodes: [], update: { meanReward: value } };
+  }
+
+  /** One step on the tape: the sample, ĝ with the control variate's step, the policy's and the problem's steps; the batch mean of f(b). */
+  private tapeStep(B: number): number {
     const observed = this.env.observe(B);
     const x = this.repeated(observed);
     if (observed && x !== observed) observed.dispose();
@@ -180,15 +198,7 @@ export class OneStepLearner implements Learner {
     });
     const value = meanF.dataSync()[0];
     tf.dispose([meanF, gradient, ...Object.values(sample), ...(x ? [x] : [])]);
-    if (!Number.isFinite(value)) throw new UserError(`f(b) became ${value} at step ${this.counters.steps + 1}`);
-    this.baseline?.update(value);
-    this.running.sum += value;
-    this.running.count++;
-    this.counters.steps++;
-    this.counters.updates++;
-    this.counters.episodes += B * this.k;
-    this.trainMs += performance.now() - t0;
-    return { episodes: [], update: { meanReward: value } };
+    return value;
   }
 
   /**

@@ -27,6 +27,14 @@ export interface OneStepEnv {
   reward(b: Tensor, x?: Tensor): Tensor;
   /** f at relaxed inputs σ_λ(z) in [0, 1] (or the simplex), differentiable in them; absent for a true black box. */
   relaxedReward?(soft: Tensor, x?: Tensor): Tensor;
+  /**
+   * Optional typed-array forms of `reward` and `relaxedReward` (the same
+   * numbers, in float64), for a problem without context: with them the
+   * one-step learner takes its fused step (agents/fusedOneStep.ts) instead of
+   * the tape. Rows are row-major [rows, thetaSize].
+   */
+  rewardArrays?(b: Float64Array, rows: number): Float64Array;
+  relaxedRewardArrays?(soft: Float64Array, rows: number, direction?: Float64Array): RelaxedRewardArrays;
   /** E f and ∂θ E f at a θ shared by every sample (toys), for checks and reports. */
   exactReward?(theta: ArrayLike<number>): number;
   exactGradient?(theta: ArrayLike<number>): number[];
@@ -34,6 +42,17 @@ export interface OneStepEnv {
   readonly variables?: tf.Variable[];
   /** One line for reports. */
   describe(): string;
+}
+
+/**
+ * f at relaxed inputs s, per row, with what REBAR's ∂θ c needs: ∂f/∂s and,
+ * when a direction d is given, the derivative of ∂f/∂s along d (∇²f·d per
+ * row: the step of REBAR's learned temperature is second order in s).
+ */
+export interface RelaxedRewardArrays {
+  value: Float64Array;
+  gradient: Float64Array;
+  curvature?: Float64Array;
 }
 
 /** Whether an object implements OneStepEnv (duck-typed: users write their own). */

@@ -6,7 +6,7 @@ import { UserError } from '../../src/errors.js';
 import { Env, type Info, type StepResult } from '../core/env.js';
 import { Box } from '../spaces/box.js';
 import { MultiBinary } from '../spaces/multiBinary.js';
-import type { OneStepEnv } from '../core/oneStep.js';
+import type { OneStepEnv, RelaxedRewardArrays } from '../core/oneStep.js';
 import type { tf } from '../../src/tf/index.js';
 
 export interface BernoulliToyOptions {
@@ -59,6 +59,22 @@ export class BernoulliToyEnv extends Env<Float32Array, Int8Array> implements One
 
   relaxedReward(soft: tf.Tensor): tf.Tensor {
     return this.reward(soft);
+  }
+
+  /** −f(b) per row of b ([rows, latents]), as `reward` on arrays. */
+  rewardArrays(b: Float64Array, rows: number): Float64Array {
+    const out = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) out[r] = -this.loss(b.subarray(r * this.latents, (r + 1) * this.latents));
+    return out;
+  }
+
+  /** −f(s) per row, its gradient −2(s_j − t)/n and, along d, its curvature −2 d_j/n (f is quadratic). */
+  relaxedRewardArrays(soft: Float64Array, rows: number, direction?: Float64Array): RelaxedRewardArrays {
+    const n = this.latents;
+    const value = this.rewardArrays(soft, rows);
+    const gradient = new Float64Array(rows * n);
+    for (let i = 0; i < rows * n; i++) gradient[i] = (-2 * (soft[i] - this.target)) / n;
+    return { value, gradient, curvature: direction?.map((d) => (-2 * d) / n) };
   }
 
   exactReward(logits: ArrayLike<number>): number {
