@@ -1,16 +1,23 @@
-"""The peers that need Gymnasium: whole CartPole-v1 training episodes (acting
-with the float64 policy copy, then one update, as PolicyGradientAgent.iterate
-does) and raw env steps per second. Importing this module fails without
-Gymnasium; the server reports that as a skip.
+"""The env peers: whole CartPole-v1 training episodes (acting with the float64
+policy copy, then one update, as PolicyGradientAgent.iterate does) and raw
+env steps per second. Episodes run on Gymnasium's CartPole-v1 when Gymnasium
+is installed, else on cartpole_env.py's (same dynamics and reset stream, no
+wrappers); env rates are Gymnasium's own and need it.
 """
 import time
 
-import gymnasium as gym
 import numpy as np
 
 from cartpole import ACTIONS, Agent
+from cartpole_env import CartPoleV1
 
-VERSION = gym.__version__
+try:
+    import gymnasium as gym
+    VERSION, ERROR = gym.__version__, None
+except Exception as e:  # not packaged for Debian 12
+    gym, VERSION, ERROR = None, None, f'{type(e).__name__}: {e}'
+
+EPISODE_ENV = f'Gymnasium {VERSION} CartPole-v1' if gym else 'bench/peer/cartpole_env.py (Gymnasium absent)'
 
 
 class EpisodeWorkload:
@@ -19,7 +26,7 @@ class EpisodeWorkload:
 
     def __init__(self, kind, seed=1):
         self.kind, self.first_seed, self.steps = kind, seed, 0
-        self.env = gym.make('CartPole-v1')
+        self.env = gym.make('CartPole-v1') if gym else CartPoleV1()
         self.restart()
 
     def restart(self):
@@ -48,6 +55,8 @@ class EpisodeWorkload:
 def env_rates(env_id, seconds, slices=10):
     """Steps per second of unwrapped.step and of the made env (reset at once when done), best of
     `slices` interleaved slices, per CPU second when that is shorter (bench/envs.ts measures the same way)."""
+    if gym is None:
+        raise RuntimeError(f'Gymnasium not available ({ERROR})')
     made = gym.make(env_id)
     made.reset(seed=0)
     made.action_space.seed(1)

@@ -3,7 +3,7 @@ over JSON lines (one request per stdin line, one reply per stdout line), so
 imports, data loading and warm-up happen once and the two sides can take
 turns round by round.
 
-First line out: {"ok": true, "torch": ..., "gymnasium": ... | null} or, when
+First line out: {"ok": true, "torch": ..., "gymnasium": ... | null, "episodeEnv": ...} or, when
 torch cannot be imported, {"ok": false, "error": ...} (then exit).
 Requests:  {"op": "open", "workload": W, "args": {...}}  -> {"ok": true, "handle": h}
            {"op": "run", "handle": h, "steps": n}         -> {"ok": true, "ms": total, "steps": env steps (episodes)}
@@ -30,15 +30,12 @@ try:
     import cartpole
     import toy
     import vae
+    import gym_peer
 except Exception as e:  # no torch / numpy: the bench prints relax-pg's side only
     reply({'ok': False, 'error': f'{type(e).__name__}: {e}'})
     sys.exit(0)
 
-try:
-    import gym_peer
-    GYM, GYM_ERROR = gym_peer.VERSION, None
-except Exception as e:
-    GYM, GYM_ERROR = None, f'{type(e).__name__}: {e}'
+GYM, GYM_ERROR = gym_peer.VERSION, gym_peer.ERROR
 
 
 def open_workload(name, a):
@@ -49,8 +46,6 @@ def open_workload(name, a):
     if name == 'cartpole-update':
         return cartpole.UpdateWorkload(a['agent'], int(a['T']), a.get('seed', 1))
     if name == 'cartpole-episode':
-        if GYM is None:
-            raise RuntimeError(f'Gymnasium not available ({GYM_ERROR})')
         return gym_peer.EpisodeWorkload(a['agent'], a.get('seed', 1))
     raise ValueError(f'unknown workload {name!r}')
 
@@ -68,7 +63,8 @@ def run(w, steps):
 
 def main():
     reply({'ok': True, 'torch': torch.__version__, 'numpy': numpy.__version__, 'threads': torch.get_num_threads(),
-           'blasThreads': os.environ.get('OPENBLAS_NUM_THREADS'), 'gymnasium': GYM, 'gymnasiumError': GYM_ERROR})
+           'blasThreads': os.environ.get('OPENBLAS_NUM_THREADS'), 'gymnasium': GYM, 'gymnasiumError': GYM_ERROR,
+           'episodeEnv': gym_peer.EPISODE_ENV})
     handles, next_handle = {}, 1
     for line in sys.stdin:
         if not line.strip():

@@ -32,6 +32,7 @@ export async function runComparison(args: BenchArgs, print: (text: string) => vo
   } else {
     json['peer.torch'] = peer!.info.torch;
     json['peer.gymnasium'] = peer!.info.gymnasium ?? 'absent';
+    if (peer!.info.episodeEnv) json['peer.episodeEnv'] = peer!.info.episodeEnv;
   }
   const peerLabel = peer
     ? `relax-pg on ${currentBackend()} vs PyTorch ${peer.info.torch} (${peer.info.threads} thread${peer.info.threads === 1 ? '' : 's'}${peer.info.gymnasium ? `, Gymnasium ${peer.info.gymnasium}` : ', no Gymnasium'})`
@@ -40,7 +41,8 @@ export async function runComparison(args: BenchArgs, print: (text: string) => vo
     for (const section of ORDER) {
       const here = chosen.filter((w) => w.section === section);
       if (here.length === 0) continue;
-      const run: SectionRun = { section, rows: [], rounds: args.rounds, loadStart: loadavg(), loadEnd: [], peer: peerLabel, skip };
+      const label = section === 'episode' && peer?.info.episodeEnv ? `${peerLabel}; the peer's episodes on ${peer.info.episodeEnv}` : peerLabel;
+      const run: SectionRun = { section, rows: [], rounds: args.rounds, loadStart: loadavg(), loadEnd: [], peer: label, skip };
       for (const w of here) {
         try {
           const summary = summarise(await measure(w, peer, args));

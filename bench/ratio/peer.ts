@@ -28,6 +28,8 @@ export interface PeerInfo {
   threads: number;
   gymnasium: string | null;
   gymnasiumError: string | null;
+  /** What the whole-episode peer steps: Gymnasium's CartPole-v1, or bench/peer/cartpole_env.py without it. */
+  episodeEnv?: string;
 }
 
 export type Reply = Record<string, unknown> & { ok: boolean; error?: string };

@@ -37,7 +37,7 @@ export const SECTIONS: Record<Section, SectionInfo> = {
     title: 'CartPole-v1 whole episode, acting + update (agent.learn, one episode per update)',
     columns: ['agent'],
     unit: 'ms/episode',
-    peerName: 'PyTorch+Gym',
+    peerName: 'PyTorch+env',
     extras: [
       { name: 'stepsPerEpisode', label: 'steps/ep', unit: 'count' },
       { name: 'msPerStep', label: 'ms/step', unit: 'ms' },

@@ -100,8 +100,8 @@ export function workloads(): Workload[] {
       min: 5,
       max: 200,
       relax: () => episodeRunner(agent),
+      // Gymnasium's CartPole-v1 when the peer has it, else bench/peer/cartpole_env.py.
       peer: { open: 'cartpole-episode', args: { agent } },
-      needsGym: true,
       // Episode lengths differ between the sides as their policies learn: compare per env step.
       figure: (raw, n) => ({ value: raw.ms / n, extra: { stepsPerEpisode: raw.steps / n, msPerStep: raw.ms / raw.steps } }),
       ratioOn: 'msPerStep',
