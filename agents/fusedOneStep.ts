@@ -160,6 +160,33 @@ export function fusedEstimate(plan: FusedPlan, theta: ArrayLike<number>, u: Arra
 
 const plans = new WeakMap<OneStepParts, { estimator: unknown; plan?: FusedPlan }>();
 
+/** The plan for these parts (cached per learner and estimator), or undefined where the tape must run or is forced. */
+function planFor(parts: OneStepParts): FusedPlan | undefined {
+  if (!fusedEnabled()) return undefined;
+  let cached = plans.get(parts);
+  if (!cached || cached.estimator !== parts.assembled.estimator) {
+    cached = { estimator: parts.assembled.estimator, plan: fusedOneStepPlan(parts) };
+    plans.set(parts, cached);
+  }
+  return cached.plan;
+}
+
+/**
+ * n draws of ĝ at the current parameters from `rng` (u then v, as the tape's
+ * variance probe draws them), nothing trained: rows for logVarianceOf.
+ * Undefined where the fused step does not apply.
+ */
+export function fusedGradientSamples(parts: OneStepParts, rng: Rng, n: number): Float64Array[] | undefined {
+  const plan = planFor(parts);
+  if (!plan) return undefined;
+  const d = parts.env.thetaSize;
+  const u = rng.uniforms(n * d);
+  const v = rng.uniforms(n * d);
+  const phi = plan.cv?.variables.map((x) => new Float64Array(x.dataSync() as Float32Array));
+  const { ghat } = fusedEstimate(plan, parts.logits!.dataSync() as Float32Array, u, v, n, phi, parts.assembled.baseline?.value);
+  return Array.from({ length: n }, (_, r) => ghat.subarray(r * d, (r + 1) * d));
+}
+
 /**
  * One training step on arrays: draws u then v from the learner's stream, as
  * the tape path does, steps c_φ along −∂φ Σ ĝ²/B and θ along mean ĝ with the
@@ -167,13 +194,7 @@ const plans = new WeakMap<OneStepParts, { estimator: unknown; plan?: FusedPlan }
  * done) where the fused step does not apply.
  */
 export function fusedOneStep(parts: OneStepParts): number | undefined {
-  if (!fusedEnabled()) return undefined;
-  let cached = plans.get(parts);
-  if (!cached || cached.estimator !== parts.assembled.estimator) {
-    cached = { estimator: parts.assembled.estimator, plan: fusedOneStepPlan(parts) };
-    plans.set(parts, cached);
-  }
-  const plan = cached.plan;
+  const plan = planFor(parts);
   if (!plan) return undefined;
   const { env, noise, batch: B, logits } = parts;
   const observed = env.observe(B);

@@ -16,7 +16,7 @@ import { UserError } from '../src/errors.js';
 import type { OneStepEnv } from '../envs/index.js';
 import type { Counters, Learner } from './learn.js';
 import { oneStepEstimator, type OneStepEstimator } from './oneStepEstimator.js';
-import { fusedOneStep, type OneStepParts } from './fusedOneStep.js';
+import { fusedGradientSamples, fusedOneStep, type OneStepParts } from './fusedOneStep.js';
 
 export interface OneStepConfig {
   estimator: string;
@@ -228,6 +228,8 @@ export class OneStepLearner implements Learner {
   /** Variance of ĝ over θ's entries from `varianceSamples` draws at the current parameters (nothing trained). */
   logVariance(rng: Rng): number {
     const n = this.config.varianceSamples;
+    const rows = fusedGradientSamples(this.fusedParts, rng, n);
+    if (rows) return logVarianceOf(rows);
     const envState = this.saveEnvStream();
     const observed = this.env.observe(n);
     this.restoreEnvStream(envState);

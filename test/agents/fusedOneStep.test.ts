@@ -12,6 +12,7 @@ import { CategoricalToyEnv } from '../../envs/toy/categoricalToy.js';
 import { oneStepEstimator, type OneStepEstimator } from '../../agents/oneStepEstimator.js';
 import { OneStepLearner } from '../../agents/oneStep.js';
 import { setFusedUpdates } from '../../agents/fusedUpdate.js';
+import { varianceRng } from '../../agents/learn.js';
 import { fusedEstimate, fusedOneStepPlan, type FusedPlan, type OneStepParts } from '../../agents/fusedOneStep.js';
 import type { OneStepEnv } from '../../envs/index.js';
 import { readFileSync } from 'node:fs';
@@ -182,6 +183,26 @@ describe('fused one-step learner', () => {
       }
     });
   }
+
+  it('the variance probe on arrays gives the tape probe\'s figure from the same draws, and trains nothing', () => {
+    for (const name of FUSED) {
+      setFusedUpdates(true);
+      const l = learner(name, 5);
+      for (let i = 0; i < 50; i++) l.iterate();
+      const before = values(l);
+      const fused = l.logVariance(varianceRng(5, 50));
+      setFusedUpdates(false);
+      const tape = l.logVariance(varianceRng(5, 50));
+      setFusedUpdates(true);
+      expect(Number.isFinite(fused), name).toBe(true);
+      // ĝ per draw agrees to float32 rounding (relative ~1e-6), so its log-variance does to ~1e-6.
+      expect(Math.abs(fused - tape), `${name}: ${fused} vs ${tape}`).toBeLessThan(1e-4);
+      expect(values(l), name).toEqual(before);
+      // Another draw gives another figure: the probe reads its stream.
+      expect(l.logVariance(varianceRng(5, 51)), name).not.toBe(fused);
+      l.dispose();
+    }
+  });
 
   it('applies to the toy learner and only where it can', () => {
     const parts = (l: OneStepLearner) => (l as unknown as { fusedParts: OneStepParts }).fusedParts;
