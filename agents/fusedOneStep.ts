@@ -22,7 +22,7 @@ import { ESTIMATORS } from '../src/estimators/index.js';
 import { applyArrayGradients } from '../src/nn/fusedMlp.js';
 import type { OneStepEnv } from '../envs/index.js';
 import type { OneStepEstimator } from './oneStepEstimator.js';
-import { setFusedUpdates } from './fusedUpdate.js';
+import { fusedUpdatesEnabled } from './fusedUpdate.js';
 import { arrayCv, type ArrayCv } from './fusedOneStepCv.js';
 
 /** What the fused step needs of a OneStepLearner. */
@@ -42,13 +42,6 @@ export interface FusedPlan {
   /** The control variate on arrays, and the variables the variance step trains (the tape's: cv.variables that are trainable). */
   cv?: ArrayCv;
   trained: tf.Variable[];
-}
-
-/** The agents' switch (fusedUpdate.ts), read without changing it. */
-function fusedEnabled(): boolean {
-  const on = setFusedUpdates(true);
-  setFusedUpdates(on);
-  return on;
 }
 
 const FORMS = new Map<unknown, FusedPlan['form']>([
@@ -162,7 +155,7 @@ const plans = new WeakMap<OneStepParts, { estimator: unknown; plan?: FusedPlan }
 
 /** The plan for these parts (cached per learner and estimator), or undefined where the tape must run or is forced. */
 function planFor(parts: OneStepParts): FusedPlan | undefined {
-  if (!fusedEnabled()) return undefined;
+  if (!fusedUpdatesEnabled()) return undefined;
   let cached = plans.get(parts);
   if (!cached || cached.estimator !== parts.assembled.estimator) {
     cached = { estimator: parts.assembled.estimator, plan: fusedOneStepPlan(parts) };

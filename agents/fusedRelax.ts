@@ -10,6 +10,7 @@
 // ċ the derivative of c along θ-direction w: a forward tangent through c,
 // whose reverse pass (backwardTangent) gives the second-order gradient.
 import { clampUniform } from '../src/distributions/index.js';
+import { alloc, allocRaw } from '../src/nn/fusedArena.js';
 import { backward, backwardTangent, forward, inputTangent, output, zeroGradients, type Gradients, type Layers, type Pass } from '../src/nn/fusedMlp.js';
 
 /** What RELAX reads of a rollout, per step t (row-major [T, k] unless said). */
@@ -57,9 +58,10 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /** p, z and z̃ for every step (categorical.ts's formulas, with the same clamp of the uniforms). */
 export function relaxSamples(input: RelaxInputs): RelaxSamples {
   const { T, k, logits, u, v, b } = input;
-  const p = new Float64Array(T * k);
-  const z = new Float64Array(2 * T * k);
-  const slope = new Float64Array(T * k);
+  // Arena arrays inside the update's scope (fusedArena.ts); slope stays 0 at b.
+  const p = allocRaw(T * k);
+  const z = allocRaw(2 * T * k);
+  const slope = alloc(T * k);
   const logP = new Float64Array(k);
   for (let t = 0; t < T; t++) {
     const o = t * k;
@@ -96,9 +98,9 @@ export function relaxEstimate(s: RelaxSamples, cv: Layers, rho: number): RelaxEs
   const tau = Math.exp(rho);
   const rows = 2 * T;
   const width = d + k;
-  const y = new Float64Array(rows * k);
-  const q = new Float64Array(rows * k);
-  const x = new Float64Array(rows * width);
+  const y = allocRaw(rows * k);
+  const q = allocRaw(rows * k);
+  const x = allocRaw(rows * width);
   for (let r = 0; r < rows; r++) {
     const o = r * k;
     let m = -Infinity;
@@ -112,15 +114,15 @@ export function relaxEstimate(s: RelaxSamples, cv: Layers, rho: number): RelaxEs
   const pass = forward(cv, x, rows);
   const c = output(pass);
   // ∂c/∂x, then through softmax(z/τ) to ∂c/∂z per row.
-  const gx = backward(cv, pass, new Float64Array(rows).fill(1), undefined, true, d);
-  const gz = new Float64Array(rows * k);
+  const gx = backward(cv, pass, allocRaw(rows).fill(1), undefined, true, d);
+  const gz = allocRaw(rows * k);
   for (let r = 0; r < rows; r++) {
     const o = r * k;
     let dot = 0;
     for (let i = 0; i < k; i++) dot += y[o + i] * gx[r * width + d + i];
     for (let i = 0; i < k; i++) gz[o + i] = (y[o + i] * (gx[r * width + d + i] - dot)) / tau;
   }
-  const ghat = new Float64Array(T * k);
+  const ghat = allocRaw(T * k);
   for (let t = 0; t < T; t++) {
     const o = t * k;
     const ot = (T + t) * k;
@@ -151,11 +153,12 @@ export function relaxCvGradient(e: RelaxEstimate, cv: Layers, w: Float64Array, s
   const { p, zTildeSlope } = e.samples;
   const rows = 2 * T;
   const width = d + k;
-  const qdot = new Float64Array(rows * k);
-  const S = new Float64Array(rows);
-  const xdot = new Float64Array(rows * width);
-  const g = new Float64Array(rows);
-  const gdot = new Float64Array(rows);
+  // Written in full but xdot (0 in the columns of s) and g (0 on the z rows).
+  const qdot = allocRaw(rows * k);
+  const S = allocRaw(rows);
+  const xdot = alloc(rows * width);
+  const g = alloc(rows);
+  const gdot = allocRaw(rows);
   for (let t = 0; t < T; t++) {
     const o = t * k;
     let pw = 0;
@@ -185,12 +188,12 @@ export function relaxCvGradient(e: RelaxEstimate, cv: Layers, w: Float64Array, s
   const adj = backwardTangent(cv, e.pass, tangent, g, gdot, net, d, T);
   // Back through y = softmax(q), ẏ = y ⊙ (q̇ − y·q̇), with q = z/τ, q̇ = ż/τ and τ = e^ρ.
   let rho = 0;
+  const ybar = new Float64Array(k);
   for (let r = 0; r < rows; r++) {
     const o = r * k;
     let ey = 0;
     for (let i = 0; i < k; i++) ey += adj.xdot[r * width + d + i] * e.y[o + i];
     let yt = 0;
-    const ybar = new Float64Array(k);
     for (let i = 0; i < k; i++) {
       const yd = adj.xdot[r * width + d + i];
       ybar[i] = adj.x[r * width + d + i] + yd * (qdot[o + i] - S[r]) - qdot[o + i] * ey;

@@ -24,6 +24,7 @@ import {
   type Layers,
   type Pass,
 } from '../src/nn/fusedMlp.js';
+import { allocCopy, allocRaw, arenaScope } from '../src/nn/fusedArena.js';
 import { WithValue, type ValueFunction } from './critics.js';
 import { relaxCvGradient, relaxEstimate, relaxSamples } from './fusedRelax.js';
 import { discountedReturns, gae } from './returns.js';
@@ -37,6 +38,11 @@ export function setFusedUpdates(on: boolean): boolean {
   const was = enabled;
   enabled = on;
   return was;
+}
+
+/** Whether fused updates are on (setFusedUpdates, RELAX_PG_UPDATE). */
+export function fusedUpdatesEnabled(): boolean {
+  return enabled;
 }
 
 /** The agents' RELAX control variate inside `cv` (bare or with V(s)), if it is one the fused path knows. */
@@ -61,7 +67,7 @@ export function fusedApplies(a: UpdateParts): boolean {
 
 /** log p per row of logits [T, k]. */
 function logSoftmax(logits: Float64Array, T: number, k: number): Float64Array {
-  const out = new Float64Array(T * k);
+  const out = allocRaw(T * k);
   for (let t = 0; t < T; t++) {
     const o = t * k;
     let m = -Infinity;
@@ -98,7 +104,9 @@ function relaxGradient(a: UpdateParts, r: Rollout, policy: Layers, pass: Pass, r
     const est = relaxEstimate(samples, net, cv.logTemperature.dataSync()[0]);
     // G = (1/T) Σ_t J_tᵀ ĝ_t over the policy's parameters; the objective is ‖G‖².
     const G = zeroGradients(policy);
-    backward(policy, pass, est.ghat.map((x) => x / T), G, false);
+    const scaled = allocRaw(T * k);
+    for (let j = 0; j < T * k; j++) scaled[j] = est.ghat[j] / T;
+    backward(policy, pass, scaled, G, false);
     const w = parameterTangent(policy, pass, G);
     const grad = relaxCvGradient(est, net, w, 2 / T);
     applyArrayGradients(a.cvOpt!, cv.variables, [...gradientList(grad.net), [grad.rho]]);
@@ -112,15 +120,23 @@ function relaxGradient(a: UpdateParts, r: Rollout, policy: Layers, pass: Pass, r
 
 /** One update from a rollout: the same steps, in the same order, as update.ts's tape path. */
 export function fusedUpdateFrom(a: UpdateParts, r: Rollout): StepResult {
+  // The passes' arrays live in the arena for the update (nothing of them outlives it).
+  return arenaScope(() => updateArrays(a, r));
+}
+
+function updateArrays(a: UpdateParts, r: Rollout): StepResult {
   const { config } = a;
   const T = r.steps;
   const k = a.policy.size;
   const nEpisodes = r.episodeEnds.length;
-  const obs = new Float64Array(r.obs);
+  const obs = allocCopy(r.obs);
   const policy = readLayers(a.policy.net);
   const pass = forward(policy, obs, T);
   const logits = output(pass);
   const logP = logSoftmax(logits, T, k);
+  // p = exp(log p), once (it enters ĝ, the entropy and the KL).
+  const p = allocRaw(T * k);
+  for (let j = 0; j < T * k; j++) p[j] = Math.exp(logP[j]);
   const first = a.value ? valuesOf(a.value, obs, T) : undefined;
   const values = first?.values;
   const tails = r.truncated.map((trunc, e) => (trunc && a.value && (config.kind !== 'relax' || config.cvWithValue) ? valuesOf(a.value, r.finalObs[e], 1).values[0] : 0));
@@ -137,22 +153,22 @@ export function fusedUpdateFrom(a: UpdateParts, r: Rollout): StepResult {
       const c = a.baseline.value;
       adv = returns.map((x) => x - c);
     }
-    ghat = new Float64Array(T * k);
-    for (let t = 0; t < T; t++) for (let i = 0; i < k; i++) ghat[t * k + i] = adv[t] * (r.b[t * k + i] - Math.exp(logP[t * k + i]));
+    ghat = allocRaw(T * k);
+    for (let t = 0; t < T; t++) for (let i = 0; i < k; i++) ghat[t * k + i] = adv[t] * (r.b[t * k + i] - p[t * k + i]);
   }
   // Ascend Σ_t θ_t·ĝ_t + β Σ_t H_t, per episode: ∂/∂θ_t = −(ĝ_t + β ∂θ H_t) / episodes, with ∂θ_j H = −p_j (log p_j + H).
   const beta = a.entropyCoef;
-  const dTheta = new Float64Array(T * k);
+  const dTheta = allocRaw(T * k);
   let pg = 0;
   let entropy = 0;
   for (let t = 0; t < T; t++) {
     const o = t * k;
     let H = 0;
-    for (let i = 0; i < k; i++) H -= Math.exp(logP[o + i]) * logP[o + i];
+    for (let i = 0; i < k; i++) H -= p[o + i] * logP[o + i];
     entropy += H;
     for (let i = 0; i < k; i++) {
       pg += logits[o + i] * ghat[o + i];
-      const dH = -Math.exp(logP[o + i]) * (logP[o + i] + H);
+      const dH = -p[o + i] * (logP[o + i] + H);
       dTheta[o + i] = -(ghat[o + i] + beta * dH) / nEpisodes;
     }
   }
@@ -164,7 +180,7 @@ export function fusedUpdateFrom(a: UpdateParts, r: Rollout): StepResult {
   if (config.targetKl > 0) {
     const after = logSoftmax(output(forward(readLayers(a.policy.net), obs, T)), T, k);
     let sum = 0;
-    for (let j = 0; j < T * k; j++) sum += Math.exp(logP[j]) * (logP[j] - after[j]);
+    for (let j = 0; j < T * k; j++) sum += p[j] * (logP[j] - after[j]);
     kl = sum / T;
     const lr = getLearningRate(a.policyOpt);
     if (kl > 2 * config.targetKl) setLearningRate(a.policyOpt, lr / 1.5);
@@ -178,7 +194,7 @@ export function fusedUpdateFrom(a: UpdateParts, r: Rollout): StepResult {
       const net = i === 0 ? first!.net : readLayers(a.value.net);
       const vp = i === 0 ? first!.pass : forward(net, obs, T);
       const out = output(vp);
-      const g = new Float64Array(T);
+      const g = allocRaw(T);
       let loss = 0;
       for (let t = 0; t < T; t++) {
         const e = out[t] - target[t];

@@ -3,18 +3,22 @@
 // arrays. Arrays are feature-major ([width, rows]: one row of the array per
 // unit), so every inner loop runs along the batch, which is long; the
 // passes take and give row-major [rows, width] arrays through toColumns and
-// toRows.
+// toRows. Where every array of a call lives in the arena (fusedArena.ts)
+// and WebAssembly SIMD is there, the same loops run as f64x2 code
+// (fusedSimd.ts), giving the same bits; otherwise the loops below run.
+import { alloc, allocRaw, inArena } from './fusedArena.js';
+import { simdKernels } from './fusedSimd.js';
 
 /** Row-major [rows, cols] → feature-major [cols, rows] (and back with toRows). */
 export function toColumns(x: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
+  const out = allocRaw(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
   return out;
 }
 
 export function toRows(x: Float64Array, rows: number, cols: number): Float64Array {
   if (cols === 1) return x;
-  const out = new Float64Array(rows * cols);
+  const out = allocRaw(rows * cols);
   for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) out[r * cols + c] = x[c * rows + r];
   return out;
 }
@@ -53,7 +57,18 @@ const BLOCKS = [8, 4, 2, 1];
 
 /** out[j] = (bias_j or 0) + Σ_i w_ij x[i] (feature-major), for inputs i ≥ from. */
 export function affine(x: Float64Array, rows: number, w: Float64Array, nIn: number, nOut: number, bias?: Float64Array, from = 0): Float64Array {
-  const out = new Float64Array(rows * nOut);
+  // With a bias every entry is written before it is read.
+  const out = bias ? allocRaw(rows * nOut) : alloc(rows * nOut);
+  const k = simdKernels();
+  if (k && inArena(out) && inArena(x) && inArena(w)) {
+    for (let j = 0; j < nOut; j++) {
+      const jo = j * rows;
+      if (bias) out.fill(bias[j], jo, jo + rows);
+      let i = from;
+      for (const n of BLOCKS) for (; i + n <= nIn; i += n) k.cols[n](out.byteOffset + 8 * jo, x.byteOffset + 8 * i * rows, rows, w.byteOffset + 8 * (i * nOut + j), 8 * nOut, 0);
+    }
+    return out;
+  }
   for (let j = 0; j < nOut; j++) {
     const jo = j * rows;
     if (bias) out.fill(bias[j], jo, jo + rows);
@@ -65,7 +80,15 @@ export function affine(x: Float64Array, rows: number, w: Float64Array, nIn: numb
 
 /** out[i] = Σ_j w_ij g[j]: adjoints back through the weights (feature-major), for inputs i ≥ from; rows of g before r0 are 0 (and stay 0). */
 export function backAffine(g: Float64Array, rows: number, w: Float64Array, nIn: number, nOut: number, from = 0, r0 = 0): Float64Array {
-  const out = new Float64Array(rows * nIn);
+  const out = alloc(rows * nIn);
+  const k = simdKernels();
+  if (k && inArena(out) && inArena(g) && inArena(w)) {
+    for (let i = from; i < nIn; i++) {
+      let j = 0;
+      for (const n of BLOCKS) for (; j + n <= nOut; j += n) k.cols[n](out.byteOffset + 8 * i * rows, g.byteOffset + 8 * j * rows, rows, w.byteOffset + 8 * (i * nOut + j), 8, r0);
+    }
+    return out;
+  }
   for (let i = from; i < nIn; i++) {
     const io = i * rows;
     let j = 0;
@@ -76,6 +99,24 @@ export function backAffine(g: Float64Array, rows: number, w: Float64Array, nIn: 
 
 /** dw_ij += Σ_r x[i, r] g[j, r], db_j += Σ_r g[j, r] (db optional; feature-major), for inputs i ≥ from; rows of g before r0 are 0. */
 export function accumulate(dw: Float64Array, db: Float64Array | undefined, x: Float64Array, g: Float64Array, rows: number, nIn: number, nOut: number, from = 0, r0 = 0): void {
+  const k = simdKernels();
+  if (k && inArena(dw) && inArena(x) && inArena(g)) {
+    for (let j = 0; j < nOut; j++) {
+      const jo = j * rows;
+      if (db) {
+        let s = 0;
+        for (let r = r0; r < rows; r++) s += g[jo + r];
+        db[j] += s;
+      }
+      // The blocks and the order of each sum are those of the loops below.
+      const [dwAt, xAt, gAt] = [dw.byteOffset + 8 * j, x.byteOffset, g.byteOffset + 8 * jo];
+      let i = from;
+      for (; i + 7 < nIn; i += 8) k.dots8(dwAt + 8 * i * nOut, 8 * nOut, xAt + 8 * i * rows, gAt, rows, r0);
+      for (; i + 3 < nIn; i += 4) k.dots4(dwAt + 8 * i * nOut, 8 * nOut, xAt + 8 * i * rows, gAt, rows, r0);
+      for (; i < nIn; i++) k.dot1(dwAt + 8 * i * nOut, xAt + 8 * i * rows, gAt, rows, r0);
+    }
+    return;
+  }
   for (let j = 0; j < nOut; j++) {
     const jo = j * rows;
     if (db) {

@@ -7,9 +7,13 @@
 // (~6–8 µs on wasm, docs/design.md), so a whole update costs less than
 // the tape's dozens of kernels. Everything is float64 (the weights are the
 // float32 values the tf variables hold); the loops are in fusedKernels.ts.
+// Inside arenaScope (fusedArena.ts, as the fused update runs) the arrays
+// live in a WebAssembly memory and the loops run as SIMD, with the same bits.
 import { tf } from '../tf/index.js';
 import type { Activation, Mlp } from './mlp.js';
 import { accumulate, affine, backAffine, toColumns, toRows } from './fusedKernels.js';
+import { alloc, allocCopy, allocRaw, inArena } from './fusedArena.js';
+import { simdKernels } from './fusedSimd.js';
 import { FusedAdam } from './adam.js';
 
 /** An Mlp's weights as arrays: w[l] is [sizes[l], sizes[l+1]] row-major, h = a·w + b. */
@@ -44,14 +48,16 @@ export function readLayers(net: Mlp): Layers {
     sizes: net.config.sizes,
     activation: net.config.activation,
     // float64 copies: the loops below then see one array type (monomorphic, several times faster).
-    w: net.weights.map((v) => new Float64Array(v.dataSync() as Float32Array)),
-    b: net.biases.map((v) => new Float64Array(v.dataSync() as Float32Array)),
+    w: net.weights.map((v) => allocCopy(v.dataSync() as Float32Array)),
+    b: net.biases.map((v) => allocCopy(v.dataSync() as Float32Array)),
   };
 }
 
 /** a = σ(h) and σ′(h) into `a` and `s1` (one switch per layer, not per element). relu′(0) = 0, as tfjs's step. */
 function activateInto(kind: Activation, h: Float64Array, a: Float64Array, s1: Float64Array): void {
   const n = h.length;
+  const k = simdKernels();
+  if (kind === 'relu' && k && inArena(h) && inArena(a) && inArena(s1)) return k.relu(h.byteOffset, a.byteOffset, s1.byteOffset, n);
   switch (kind) {
     case 'tanh':
       for (let i = 0; i < n; i++) {
@@ -88,6 +94,13 @@ function activateInto(kind: Activation, h: Float64Array, a: Float64Array, s1: Fl
   }
 }
 
+/** out[i] = a[i] · b[i] (out may be a or b). */
+function multiply(out: Float64Array, a: Float64Array, b: Float64Array): void {
+  const k = simdKernels();
+  if (k && inArena(out) && inArena(a) && inArena(b)) return k.mul(out.byteOffset, a.byteOffset, b.byteOffset, out.length);
+  for (let i = 0; i < out.length; i++) out[i] = a[i] * b[i];
+}
+
 /** σ″(h), given a = σ(h). */
 function d2(kind: Activation, h: number, a: number): number {
   switch (kind) {
@@ -107,7 +120,7 @@ function d2(kind: Activation, h: number, a: number): number {
 // below take and return row-major [rows, width] arrays.
 
 export function zeroGradients(net: Layers): Gradients {
-  return { w: net.w.map((w) => new Float64Array(w.length)), b: net.b.map((b) => new Float64Array(b.length)) };
+  return { w: net.w.map((w) => alloc(w.length)), b: net.b.map((b) => alloc(b.length)) };
 }
 
 /** The network on `rows` inputs x (row-major [rows, sizes[0]]). */
@@ -121,8 +134,8 @@ export function forward(net: Layers, x: ArrayLike<number>, rows: number): Pass {
     const hl = affine(a[l], rows, net.w[l], sizes[l], sizes[l + 1], net.b[l]);
     h.push(hl);
     if (l + 1 < L) {
-      const al = new Float64Array(hl.length);
-      const sl = new Float64Array(hl.length);
+      const al = allocRaw(hl.length);
+      const sl = allocRaw(hl.length);
       activateInto(activation, hl, al, sl);
       a.push(al);
       s1.push(sl);
@@ -151,8 +164,7 @@ export function backward(net: Layers, p: Pass, g: ArrayLike<number>, into?: Grad
     if (l === 0 && !wantInput) return gl;
     const back = backAffine(gl, p.rows, net.w[l], sizes[l], sizes[l + 1], l === 0 ? inputFrom : 0);
     if (l > 0) {
-      const s1 = p.s1[l - 1];
-      for (let i = 0; i < back.length; i++) back[i] *= s1[i];
+      multiply(back, back, p.s1[l - 1]);
     }
     gl = back;
   }
@@ -170,8 +182,7 @@ export function parameterTangent(net: Layers, p: Pass, d: Gradients): Float64Arr
       for (let i = 0; i < ht.length; i++) ht[i] += more[i];
     }
     if (l + 1 === net.w.length) return toRows(ht, p.rows, sizes[l + 1]);
-    const s1 = p.s1[l];
-    for (let i = 0; i < ht.length; i++) ht[i] *= s1[i];
+    multiply(ht, ht, p.s1[l]);
     t = ht;
   }
   throw new Error('an Mlp has at least one layer');
@@ -186,9 +197,8 @@ export function inputTangent(net: Layers, p: Pass, xdot: ArrayLike<number>, from
     const hl = affine(a[l], p.rows, net.w[l], sizes[l], sizes[l + 1], undefined, l === 0 ? from : 0);
     h.push(hl);
     if (l + 1 < net.w.length) {
-      const al = new Float64Array(hl.length);
-      const s1 = p.s1[l];
-      for (let i = 0; i < hl.length; i++) al[i] = s1[i] * hl[i];
+      const al = allocRaw(hl.length);
+      multiply(al, p.s1[l], hl);
       a.push(al);
     }
   }
@@ -223,9 +233,15 @@ export function backwardTangent(net: Layers, p: Pass, t: Pass, g: ArrayLike<numb
     const a = p.a[l];
     const s1 = p.s1[l - 1];
     const hd = t.h[l - 1];
-    for (let i = 0; i < back.length; i++) {
-      back[i] = s1[i] * back[i] + (curved ? d2(activation, h[i], a[i]) * hd[i] * backDot[i] : 0);
-      backDot[i] *= s1[i];
+    const k = simdKernels();
+    if (!curved && k && inArena(back) && inArena(backDot) && inArena(s1)) {
+      k.mul0(back.byteOffset, s1.byteOffset, back.byteOffset, back.length);
+      k.mul(backDot.byteOffset, backDot.byteOffset, s1.byteOffset, back.length);
+    } else {
+      for (let i = 0; i < back.length; i++) {
+        back[i] = s1[i] * back[i] + (curved ? d2(activation, h[i], a[i]) * hd[i] * backDot[i] : 0);
+        backDot[i] *= s1[i];
+      }
     }
     if (curved) r0 = 0;
     gl = back;
