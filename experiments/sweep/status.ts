@@ -2,7 +2,8 @@
 // sweep's folder (what every engine writes) or from the queue's jobs.
 import { Queue } from 'bullmq';
 import { formatNumber } from '../../src/report/index.js';
-import { readProgress, readResult, readSweep, type TrialStatus } from './store.js';
+import { hostname } from 'node:os';
+import { readProgress, readResult, readSweep, type TrialProgress, type TrialStatus } from './store.js';
 import type { TrialConfig } from './expand.js';
 import type { TrialJob } from './trial.js';
 import { connectRedis, redisOptions, QUEUE_NAME } from './queue.js';
@@ -17,12 +18,24 @@ export interface TrialRow {
   error?: string;
 }
 
+/** A trial's process, on this host, no longer exists (on another host it cannot be told from here). */
+function gone(p: TrialProgress): boolean {
+  if (p.host !== hostname() || p.pid === undefined) return false;
+  try {
+    process.kill(p.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 export function statusFromDir(dir: string): TrialRow[] {
   const sweep = readSweep(dir);
   return sweep.trials.map(({ id, config }) => {
     const result = readResult(dir, id);
     if (result) return { id, status: result.status, metric: result.metric, config, worker: result.worker, episodes: result.episodes, error: result.error };
     const p = readProgress(dir, id);
+    if (p && gone(p)) return { id, status: 'queued', metric: p.metric, config, worker: p.worker, episodes: p.episodes, error: 'its worker stopped; it continues from its checkpoint when the sweep or a worker takes it again' };
     if (p) return { id, status: 'running', metric: p.metric, config, worker: p.worker, episodes: p.episodes };
     return { id, status: 'queued', metric: null, config };
   });

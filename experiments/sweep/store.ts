@@ -20,6 +20,9 @@ export type TrialStatus = 'queued' | 'running' | 'done' | 'failed' | 'stopped';
 export interface TrialProgress {
   status: 'running';
   worker: string;
+  /** The process running it (sweep status tells a live one from one that died on this host). */
+  host?: string;
+  pid?: number;
   episodes: number;
   steps: number;
   metric: number | null;

@@ -5,6 +5,7 @@
 // result.json. A trial that throws ends as 'failed' with its error; it never
 // throws itself, so the sweep goes on.
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { hasCheckpoint, readCheckpointState } from '../../src/nn/index.js';
 import { writeRunInfo } from '../../src/report/index.js';
 import type { SavedAgent } from '../../agents/index.js';
@@ -114,7 +115,7 @@ export async function runTrial(job: TrialJob, worker: string, onProgress: (p: Tr
     } else {
       const report = () => {
         const p = { episodes, steps, metric: metricOf(metric, returns) };
-        writeProgress(sweepDir, trial.id, { status: 'running', worker, ...p, resumedAt, updatedAt: new Date().toISOString() });
+        writeProgress(sweepDir, trial.id, { status: 'running', worker, host: hostname(), pid: process.pid, ...p, resumedAt, updatedAt: new Date().toISOString() });
         onProgress(p);
       };
       report();

@@ -8,7 +8,7 @@
 // thread while the trial computes on its own.
 import { hostname } from 'node:os';
 import { Worker as Thread } from 'node:worker_threads';
-import { Worker, DelayedError, type Job } from 'bullmq';
+import { Queue, Worker, DelayedError, type Job } from 'bullmq';
 import { currentBackend } from '../../src/tf/index.js';
 import { UserError } from '../../src/errors.js';
 import { fromFailure, type PoolMessage } from '../pool.js';
@@ -91,12 +91,24 @@ class TrialThreads {
   }
 }
 
+/** Trials waiting or running on the queue. */
+async function pendingTrials(url: string): Promise<number> {
+  const queue = new Queue(QUEUE_NAME, { connection: redisOptions(url) });
+  try {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  } finally {
+    await queue.close();
+  }
+}
+
 /** Runs until `stop` resolves (SIGTERM/SIGINT), then finishes or hands back its trials and closes. */
 export async function runWorker(url: string, o: WorkerOptions, stop: Promise<void>): Promise<void> {
   const client = await connectRedis(url);
   const theirs = await queueVersion(client);
   client.disconnect();
-  if (theirs !== undefined && theirs !== o.version) throw new UserError(versionMismatch(o.version, theirs, url));
+  // Refused at once only while the other version's trials wait: a key left by a finished sweep refuses nothing (each job is checked again below).
+  if (theirs !== undefined && theirs !== o.version && (await pendingTrials(url)) > 0) throw new UserError(versionMismatch(o.version, theirs, url));
   const name = `${hostname()}:${process.pid}`;
   const threads = new TrialThreads({ backend: currentBackend(), worker: name });
   let refused: string | undefined;

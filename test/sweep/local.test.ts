@@ -22,7 +22,7 @@ function sweepFile(dir: string, def: object = SWEEP): string {
 }
 const ids = (def: object = SWEEP) => expandTrials(checkDefinition(structuredClone(def))).map((t) => t.id);
 const trialFile = (out: string, id: string, f: string) => join(out, 'trials', id, f);
-const status = (out: string) => JSON.parse(runCli(['sweep', 'status', out, '--json']).stdout) as { trials: { id: string; status: string; metric: number | null; config: Record<string, unknown> }[] };
+const status = (out: string) => JSON.parse(runCli(['sweep', 'status', out, '--json']).stdout) as { trials: { id: string; status: string; metric: number | null; config: Record<string, unknown>; error?: string }[] };
 
 describe('sweep on the local pool', () => {
   const work = tempDir('sweep-local-');
@@ -52,6 +52,12 @@ describe('sweep on the local pool', () => {
     expect(ended.length).toBeGreaterThanOrEqual(1);
     expect(ended.length).toBeLessThan(4);
     const before = ended.map((id) => readFileSync(trialFile(out, id, 'result.json'), 'utf8'));
+    // The trial the kill interrupted is not shown as running: its process is gone.
+    const interrupted = ids().filter((id) => !ended.includes(id) && existsSync(trialFile(out, id, 'status.json')));
+    expect(interrupted).toHaveLength(1);
+    const shown = status(out).trials.find((t) => t.id === interrupted[0])!;
+    expect(shown.status).toBe('queued');
+    expect(shown.error).toMatch(/its worker stopped/);
     const r = runCli(['sweep', file, '--out', out, '--workers', '1']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`4 trials: ${ended.length} already ended, ${4 - ended.length} to run`);

@@ -3,12 +3,15 @@
 // its trial exists); BullMQ's stalled-job check hands the trial to the other,
 // which resumes it. Every trial ends exactly once, with metrics.jsonl equal
 // byte for byte to the same trial on the local pool. Then a worker of
-// another relax-pg version is refused with one line.
+// another relax-pg version is refused with one line while that version's
+// trials wait (a version key left by a finished sweep refuses nothing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import { QUEUE_NAME } from '../../experiments/sweep/queue.js';
 import { cli, runCliAsync } from '../cli/spawnCli.js';
 import { expectOneLine } from '../cli/oneLine.js';
 import { checkDefinition } from '../../experiments/sweep/definition.js';
@@ -113,15 +116,29 @@ describe.runIf(hasRedis || process.env.CI)('sweep on a BullMQ queue', () => {
     expect(await workers[1].exited).toBe(0);
   });
 
-  it('refuses a worker of another relax-pg version than the sweep, with one line', async () => {
+  it('refuses a worker of another relax-pg version than the waiting trials, with one line; a leftover version key alone refuses nothing', async () => {
     const client = new Redis(redis.url);
     const key = 'relax-pg:sweep:version';
     const before = await client.get(key);
     await client.set(key, '0.0.0-other');
+    const queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: Number(new URL(redis.url).port) } });
     try {
-      const r = await runCliAsync(['worker', '--queue', redis.url], 30_000);
-      expectOneLine(r, 2, /this worker is relax-pg \S+ but the sweep on redis:\/\/127\.0\.0\.1:\d+ was submitted by relax-pg 0\.0\.0-other/);
+      // No trial waits: the key is a finished sweep's, and the worker starts (SIGTERM then ends it cleanly).
+      const idle = start(['worker', '--queue', redis.url]);
+      for (let i = 0; i < 300 && !/worker \S+ on redis/.test(idle.stderr()); i++) await sleep(100);
+      expect(idle.stderr()).toMatch(/worker \S+ on redis/);
+      idle.child.kill('SIGTERM');
+      expect(await idle.exited).toBe(0);
+      // A trial of the other version waits: refused at once.
+      const job = await queue.add('trial', { version: '0.0.0-other' });
+      try {
+        const r = await runCliAsync(['worker', '--queue', redis.url], 30_000);
+        expectOneLine(r, 2, /this worker is relax-pg \S+ but the sweep on redis:\/\/127\.0\.0\.1:\d+ was submitted by relax-pg 0\.0\.0-other/);
+      } finally {
+        await job.remove();
+      }
     } finally {
+      await queue.close();
       if (before === null) await client.del(key);
       else await client.set(key, before);
       client.disconnect();
