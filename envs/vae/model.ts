@@ -13,6 +13,7 @@ import type { Rng } from '../../src/random/index.js';
 import { UserError } from '../../src/errors.js';
 import { PIXELS } from './mnist.js';
 import { fixedMatMul, fixedRightMul } from './products.js';
+import { fixedFreshMul, freshMatMulActive } from '../../src/tf/matMul.js';
 
 export { fixedMatMul, fixedRightMul } from './products.js';
 
@@ -162,7 +163,11 @@ export class BinaryVaeModel {
       if (!wT) fixed.set(w, (wT = tf.keep(tf.transpose(w))));
       return wT;
     };
-    if (this.fixedOnce) return applyLayers(net, x, 0, (a, w) => fixedRightMul(a, transposed(w)(), w));
+    if (this.fixedOnce) {
+      // The unpacked SIMD product reads w as it lies (no transpose unless a derivative is taken).
+      if (freshMatMulActive()) return applyLayers(net, x, 0, (a, w) => fixedFreshMul(a, w, transposed(w)));
+      return applyLayers(net, x, 0, (a, w) => fixedRightMul(a, transposed(w)(), w));
+    }
     return applyLayers(net, x, 0, (a, w) => fixedMatMul(a, w, transposed(w)));
   }
 

@@ -10,6 +10,7 @@ import { tf, safe } from '../../src/tf/index.js';
 import { bernoulli } from '../../src/distributions/index.js';
 import type { RebarControlVariate, NeuralControlVariate } from '../../src/controlVariates/index.js';
 import { fixedRightMul, type BinaryVaeModel } from '../../envs/vae/binaryVae.js';
+import { fixedFreshMul, freshMatMul, freshMatMulActive } from '../../src/tf/matMul.js';
 import { SplitResidual } from './residual.js';
 
 type Tensor = tf.Tensor;
@@ -49,15 +50,23 @@ export function linearModelGrads(model: BinaryVaeModel, xc: Tensor, b: Tensor, g
   const enc = model.encoder[0];
   const dec = model.decoder[0];
   const ascent = new Map<tf.Variable, Tensor>([
-    [enc.weights[0], tf.matMul(tf.transpose(xc), ghat)],
+    [enc.weights[0], freshMatMul(xc, ghat, true)],
     [enc.biases[0], tf.sum(ghat, 0)],
-    [dec.weights[0], tf.matMul(tf.transpose(tf.sub(tf.mul(2, b), 1)), r)],
+    [dec.weights[0], freshMatMul(tf.sub(tf.mul(2, b), 1), r, true)],
     [dec.biases[0], tf.sum(r, 0)],
     [model.prior, tf.sum(tf.sub(b, tf.sigmoid(model.prior)), 0)],
   ]);
   const grads: tf.NamedTensorMap = {};
   for (const variable of model.variables) grads[variable.name] = tf.mul(ascent.get(variable)!, -1 / B);
   return grads;
+}
+
+/**
+ * a·m for m held fixed (given mᵀ too): the unpacked SIMD product where it
+ * runs (src/tf/matMul.ts), else (mᵀ·aᵀ)ᵀ so that XNNPACK packs the small aᵀ.
+ */
+export function heldProduct(a: Tensor, m: Tensor, mT: Tensor): Tensor {
+  return freshMatMulActive() ? fixedFreshMul(a, m, mT) : fixedRightMul(a, mT, m);
 }
 
 /** Call inside tf.tidy; the returned tensors belong to that scope. */
@@ -103,8 +112,8 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
     const s = tf.sigmoid(tf.div(z, lambda));
     const st = tf.sigmoid(tf.div(zt, lambda));
     const S = tf.concat([b, s, st], 0);
-    // a·D as (Dᵀ·aᵀ)ᵀ and back: the packed operands are the small aᵀ and dyᵀ (envs/vae/products.ts).
-    const logits = tf.add(fixedRightMul(tf.sub(tf.mul(2, S), 1), DT, D), d);
+    // a·D and its derivative dy·Dᵀ with D held fixed; Dᵀ made once (transposed products are slow on wasm).
+    const logits = tf.add(heldProduct(tf.sub(tf.mul(2, S), 1), D, DT), d);
     const f = tf.add(
       tf.add(tf.sub(tf.sum(tf.mul(x3, logits), 1), safe.sumSoftplus(logits)), tf.sum(tf.mul(S, pmt3), 1)),
       rowConst3,
@@ -112,7 +121,7 @@ export function fastLinearRelaxStep(input: FastStepInput): FastStepOutput {
     const [fb, , fst] = tf.split(f, 3);
     const relaxedLogits = tf.slice(logits, [B, 0], [2 * B, -1]);
     const hardLogits = tf.slice(logits, [0, 0], [B, -1]);
-    const dfdS = tf.add(fixedRightMul(tf.mul(2, tf.sub(x2, tf.sigmoid(relaxedLogits))), D, DT), pmt2);
+    const dfdS = tf.add(heldProduct(tf.mul(2, tf.sub(x2, tf.sigmoid(relaxedLogits))), DT, D), pmt2);
     const [dfs, dfst] = tf.split(dfdS, 2);
     const eta = rebar.eta;
     // ∂θ c(z) − ∂θ c(z̃) with c = η f(σ_λ(·)): dσ_λ(z)/dz = σ(1 − σ)/λ, dz/dθ = 1, dz̃/dθ = dzt.

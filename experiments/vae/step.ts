@@ -11,6 +11,7 @@ import { PIXELS } from '../../envs/vae/mnist.js';
 import { VAE_MODELS, fixedRightMul, type BinaryVaeModel, type HardPass } from '../../envs/vae/model.js';
 import { neuralPart, rebarPart, type VaeEstimators } from './estimators.js';
 import { fastLinearRelaxStep, linearModelGrads } from './fast.js';
+import { freshMatMul, freshMatMulActive } from '../../src/tf/matMul.js';
 
 type Tensor = tf.Tensor;
 
@@ -127,7 +128,10 @@ export function trainingStep(parts: StepParts, xData: Float32Array): { meanF: nu
       const xc = model.centre(x);
       // θ = (x − mean)·W + c as (Wᵀ·(x − mean)ᵀ)ᵀ: W is fresh each step, and packing it would cost more than the product.
       const enc = model.encoder[0];
-      const theta = tf.add(fixedRightMul(xc, tf.transpose(enc.weights[0]), enc.weights[0]), enc.biases[0]);
+      // With the unpacked SIMD product (src/tf/matMul.ts) W's rows are read where they lie.
+      const W = enc.weights[0];
+      const product = freshMatMulActive() ? freshMatMul(xc, W) : fixedRightMul(xc, tf.transpose(W), W);
+      const theta = tf.add(product, enc.biases[0]);
       const cv = parts.estimators.cvs[0];
       const out = fastLinearRelaxStep({
         model,
