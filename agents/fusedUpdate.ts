@@ -4,9 +4,10 @@
 // typed arrays (src/nn/fusedMlp.ts, fusedRelax.ts) instead of the tape: a
 // CartPole update is a few thousand flops, and the tape's dozens of kernels
 // cost ~6–8 µs each (docs/design.md). Only the optimiser steps (one kernel
-// each with FusedAdam) and the reads of the weights touch tfjs. Anything
-// else (Gaussian or Bernoulli policies, LAX, other control variates) takes
-// the tape path; setFusedUpdates(false) forces it (the tests compare both).
+// each with FusedAdam) and the reads of the weights touch tfjs. LAX on a
+// Gaussian MLP policy is fusedLax.ts. Anything else (other Gaussian or
+// Bernoulli policies, discrete LAX, other control variates) takes the tape
+// path; setFusedUpdates(false) forces it (the tests compare both).
 import { ESTIMATORS } from '../src/estimators/index.js';
 import { NeuralControlVariate } from '../src/controlVariates/index.js';
 import { getLearningRate, setLearningRate } from '../src/nn/index.js';
@@ -27,6 +28,7 @@ import {
 import { allocCopy, allocRaw, arenaScope } from '../src/nn/fusedArena.js';
 import { WithValue, type ValueFunction } from './critics.js';
 import { relaxCvGradient, relaxEstimate, relaxSamples } from './fusedRelax.js';
+import { laxApplies, laxUpdateFrom } from './fusedLax.js';
 import { discountedReturns, gae } from './returns.js';
 import type { Rollout } from './rollout.js';
 import type { StepResult, UpdateParts } from './update.js';
@@ -55,6 +57,7 @@ function relaxCv(a: UpdateParts): NeuralControlVariate | undefined {
 
 /** Whether updateFrom can take the fused path for these parts. */
 export function fusedApplies(a: UpdateParts): boolean {
+  if (enabled && a.config.kind === 'lax') return laxApplies(a);
   if (!enabled || a.policy.distribution.name !== 'categorical') return false;
   if (!FUSED_ACTIVATIONS.includes(a.policy.net.config.activation)) return false;
   if (a.value && !FUSED_ACTIVATIONS.includes(a.value.net.config.activation)) return false;
@@ -121,6 +124,7 @@ function relaxGradient(a: UpdateParts, r: Rollout, policy: Layers, pass: Pass, r
 /** One update from a rollout: the same steps, in the same order, as update.ts's tape path. */
 export function fusedUpdateFrom(a: UpdateParts, r: Rollout): StepResult {
   // The passes' arrays live in the arena for the update (nothing of them outlives it).
+  if (a.config.kind === 'lax') return laxUpdateFrom(a, r);
   return arenaScope(() => updateArrays(a, r));
 }
 
