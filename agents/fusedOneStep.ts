@@ -20,6 +20,7 @@ import type { Rng } from '../src/random/index.js';
 import { clampUniform } from '../src/distributions/index.js';
 import { ESTIMATORS } from '../src/estimators/index.js';
 import { applyArrayGradients } from '../src/nn/fusedMlp.js';
+import { arenaScope } from '../src/nn/fusedArena.js';
 import type { OneStepEnv } from '../envs/index.js';
 import type { OneStepEstimator } from './oneStepEstimator.js';
 import { fusedUpdatesEnabled } from './fusedUpdate.js';
@@ -189,6 +190,11 @@ export function fusedGradientSamples(parts: OneStepParts, rng: Rng, n: number): 
 export function fusedOneStep(parts: OneStepParts): number | undefined {
   const plan = planFor(parts);
   if (!plan) return undefined;
+  // The control variate's passes allocate from the arena (src/nn/fusedArena.ts): nothing of them outlives the step.
+  return arenaScope(() => stepArrays(parts, plan));
+}
+
+function stepArrays(parts: OneStepParts, plan: FusedPlan): number {
   const { env, noise, batch: B, logits } = parts;
   const observed = env.observe(B);
   observed?.dispose();
