@@ -3,7 +3,9 @@
 // estimator per stochastic layer (back-propagated from its logits into the
 // encoder); learned control variates follow ∂φ Σ ĝ² (estimateAndTrain), all
 // at the same step. The linear one-layer model with REBAR or RELAX takes the
-// hand-written step of fast.ts instead (same numbers, a test compares them).
+// hand-written step of fast.ts instead (same numbers, a test compares them),
+// and with fused updates on (agents/fusedUpdate.ts) linear1's REBAR, RELAX
+// and REINFORCE-with-baseline steps run on arrays (fused/linearStep.ts).
 import { tf } from '../../src/tf/index.js';
 import { estimateAndTrain, mupropTerms, type Estimator } from '../../src/estimators/index.js';
 import type { Rng } from '../../src/random/index.js';
@@ -12,6 +14,7 @@ import { VAE_MODELS, fixedRightMul, type BinaryVaeModel, type HardPass } from '.
 import { neuralPart, rebarPart, type VaeEstimators } from './estimators.js';
 import { fastLinearRelaxStep, linearModelGrads } from './fast.js';
 import { freshMatMul, freshMatMulActive } from '../../src/tf/matMul.js';
+import { FusedLinearStep, fusedStepApplies } from './fused/linearStep.js';
 
 type Tensor = tf.Tensor;
 
@@ -101,7 +104,7 @@ export function repeatEach(data: Float32Array, k: number, width = PIXELS): Float
 }
 
 /** Decoupled weight decay on the residual network's weights (RELAX). */
-function decayResidual(parts: StepParts): void {
+export function decayResidual(parts: StepParts): void {
   if (parts.weightDecay <= 0) return;
   const factor = 1 - parts.lr * parts.cvLrScale * parts.weightDecay;
   for (const cv of parts.estimators.cvs) {
@@ -109,6 +112,9 @@ function decayResidual(parts: StepParts): void {
     if (n) for (const w of n.net.weights) w.assign(tf.mul(w, factor));
   }
 }
+
+/** Each trainer's fused step (its arrays allocated once), made on its first fused step. */
+const fusedSteps = new WeakMap<StepParts, FusedLinearStep>();
 
 /**
  * One training step on the images `xData` (batch × 784): returns the batch
@@ -118,6 +124,11 @@ function decayResidual(parts: StepParts): void {
 export function trainingStep(parts: StepParts, xData: Float32Array): { meanF: number; residuals: number[] } {
   const { model } = parts;
   const B = xData.length / PIXELS;
+  if (fusedStepApplies(parts)) {
+    let fused = fusedSteps.get(parts);
+    if (fused?.B !== B) fusedSteps.set(parts, (fused = new FusedLinearStep(parts, B)));
+    return fused.step(xData);
+  }
   const gradients: Tensor[] = [];
   // MuProp: each layer's batch-mean residual f(b) − c(b), kept out of the step's tidy.
   const residualMeans: Tensor[] = [];

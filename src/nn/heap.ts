@@ -25,3 +25,15 @@ export function ownedHeapArrays(tensors: tf.Tensor[]): Float32Array[] | undefine
   // Views are taken last and used at once: a later allocation may grow the heap and detach them.
   return tensors.map((t) => b.typedArrayFromHeap!(t));
 }
+
+/**
+ * Copy a float32 tensor's values into `dest`: straight from the wasm heap
+ * where it can (dataSync allocates a fresh array each call, and its first
+ * touch of those pages costs more than the copy), else through dataSync.
+ */
+export function readInto(t: tf.Tensor, dest: Float32Array): void {
+  if (t.size > dest.length) throw new Error(`readInto: ${t.size} values do not fit in ${dest.length}`);
+  const b = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as Partial<WasmHeap>) : undefined;
+  if (t.dtype === 'float32' && typeof b?.typedArrayFromHeap === 'function') dest.set(b.typedArrayFromHeap(t));
+  else dest.set(t.dataSync() as Float32Array);
+}

@@ -7,7 +7,7 @@
 // never need more than the operands they come from. Without WebAssembly SIMD
 // the arrays live in a plain buffer and the products are JavaScript loops
 // with the kernel's order of operations, so the bits are the same.
-import { newMemory, simdAvailable } from './wat.js';
+import { newMemory, simdAvailable, type WasmMemory } from './wat.js';
 import { wasmMatMul, type MatMulFn } from '../tf/matMulWasm.js';
 
 const PAGE = 65536;
@@ -19,6 +19,7 @@ const lanes = (n: number) => Math.ceil(n / 4) * 4;
 export class Workspace {
   private readonly buffer: ArrayBuffer;
   private readonly kernel: MatMulFn | null;
+  private readonly wasmMemory?: WasmMemory;
   /** Next free float of the arrays' region, and where the scratch region starts. */
   private top = 0;
   private readonly scratchAt: number;
@@ -33,6 +34,7 @@ export class Workspace {
     if (simd) {
       // Pages of a wasm memory are committed only when touched, so the scratch region costs nothing until used.
       const memory = newMemory(Math.max(1, Math.ceil(bytes / PAGE)));
+      this.wasmMemory = memory;
       this.buffer = memory.buffer;
       this.kernel = wasmMatMul(memory);
     } else {
@@ -48,6 +50,11 @@ export class Workspace {
     const view = new Float32Array(this.buffer, this.top * 4, n);
     this.top += lanes(n);
     return view;
+  }
+
+  /** The WebAssembly memory the arrays lie in, for other SIMD modules to run on them in place (by byteOffset); undefined without SIMD. Never grow it. */
+  get memory(): WasmMemory | undefined {
+    return this.wasmMemory;
   }
 
   /** Entries handed out so far (lane-rounded): what a caller sizing a workspace needs. */

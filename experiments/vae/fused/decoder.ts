@@ -1,0 +1,71 @@
+// The linear decoder on rows of latents R (hard b, or relaxed s, s̃), on
+// arrays: ℓ = (2R − 1)·D + d, the row's log p(x|R) = Σ_k (x ℓ − softplus(ℓ)),
+// and what the derivatives need, x − σ(ℓ) and σ(ℓ)(1 − σ(ℓ)). One exp and
+// one product per pixel give softplus and σ together (a row's
+// logs are one log of a product).
+import type { Workspace } from '../../../src/wasm/workspace.js';
+
+export interface DecoderArrays {
+  /** D [L, P] and d [P], copies of the decoder's weights. */
+  D: Float32Array;
+  d: Float32Array;
+  /** 2R − 1 [rows, L] (input). */
+  signed: Float32Array;
+  /** ℓ [rows, P]. */
+  logits: Float32Array;
+  /** x − σ(ℓ) [rows, P]. */
+  resid: Float32Array;
+  /** σ(ℓ)(1 − σ(ℓ)) [rows, P], for rows ≥ `curvatureFrom` only (the relaxed ones). */
+  curvature: Float32Array;
+  /** Σ_k (x ℓ − softplus(ℓ)) per row [rows]. */
+  logLik: Float32Array;
+}
+
+/**
+ * The decoder on `rows` rows of `signed`; row ρ reconstructs image ρ mod B
+ * of x [B, P]. Rows from `curvatureFrom` on also get σ(ℓ)(1 − σ(ℓ)) at
+ * curvature[ρ − curvatureFrom].
+ */
+export function decode(ws: Workspace, a: DecoderArrays, x: Float32Array, rows: number, B: number, L: number, P: number, curvatureFrom = rows): void {
+  const { D, d, signed, logits, resid, curvature, logLik } = a;
+  ws.mm(signed, D, logits, rows, L, P);
+  for (let r = 0; r < rows; r++) {
+    const o = r * P;
+    const ox = (r % B) * P;
+    const oc = (r - curvatureFrom) * P;
+    const withCurvature = r >= curvatureFrom;
+    // softplus(ℓ) = max(ℓ, 0) + log(1 + e), e = exp(−|ℓ|): the logs of a row as one log of a product.
+    let sum = 0;
+    let product = 1;
+    for (let k = 0; k < P; k++) {
+      // ℓ rounded to float32, as the tensor path's bias add is.
+      const l = Math.fround(logits[o + k] + d[k]);
+      logits[o + k] = l;
+      const e = Math.exp(-Math.abs(l));
+      const inv = 1 / (1 + e);
+      const xk = x[ox + k];
+      sum += xk * l - Math.max(l, 0);
+      product *= 1 + e;
+      if (product > 1e300) {
+        sum -= Math.log(product);
+        product = 1;
+      }
+      resid[o + k] = xk - (l >= 0 ? inv : e * inv);
+      // σ(1 − σ) = e/(1 + e)² for either sign, without 1 − σ's cancellation.
+      if (withCurvature) curvature[oc + k] = e * inv * inv;
+    }
+    logLik[r] = sum - Math.log(product);
+  }
+}
+
+/**
+ * out = scale · g·Dᵀ + add (add [B, L], tiled over the row blocks), with g
+ * [rows, P]: ∂f/∂R = 2 (x − σ(ℓ))·Dᵀ + (p − θ) and its tangent.
+ */
+export function throughDecoderT(ws: Workspace, g: Float32Array, D: Float32Array, out: Float32Array, rows: number, L: number, P: number, scale: number, add?: Float32Array, B = rows): void {
+  ws.mmT(g, D, out, rows, P, L);
+  const n = rows * L;
+  const period = B * L;
+  if (add) for (let m = 0; m < n; m++) out[m] = scale * out[m] + add[m % period];
+  else for (let m = 0; m < n; m++) out[m] = scale * out[m];
+}
