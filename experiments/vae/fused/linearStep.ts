@@ -23,6 +23,7 @@ import { SimdLatents } from './latentsSimd.js';
 import { decoderTangent, rebarEstimate, relaxRows, residualCotangents } from './rebar.js';
 import { linearModelGradArrays } from './modelGrads.js';
 import { ResidualArrays } from './residual.js';
+import { BinaryProducts } from './binaryProducts.js';
 
 const lanes = (n: number) => Math.ceil(n / 4) * 4;
 
@@ -69,6 +70,8 @@ export class FusedLinearStep {
   private readonly relaxed: boolean;
   private readonly residual?: ResidualArrays;
   private readonly mean: Float32Array;
+  /** The encoder's products with binary images as sums of rows (binaryProducts.ts). */
+  private readonly binary: BinaryProducts;
   /** The decoder's pixel loop as SIMD, where the runtime has it. */
   private readonly simd?: SimdDecoder;
   private readonly simdLatents?: SimdLatents;
@@ -91,11 +94,14 @@ export class FusedLinearStep {
     let floats = 0;
     for (const n of Object.values(sizes)) floats += lanes(n);
     if (neural) floats += ResidualArrays.floats(neural, B, L, P);
+    floats += BinaryProducts.floats(B, P, L) + lanes(P);
     if (simd) floats += SimdLatents.floats(B, L);
     this.ws = new Workspace(floats);
     this.a = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, this.ws.alloc(n)])) as Arrays;
     if (neural) this.residual = new ResidualArrays(this.ws, neural, B, L, P);
-    this.mean = Float32Array.from(model.dataMean.dataSync());
+    this.mean = this.ws.alloc(P);
+    this.mean.set(model.dataMean.dataSync() as Float32Array);
+    this.binary = new BinaryProducts(this.ws, B, P, L, { simd });
     if (simd) {
       // On the workspace's memory: the loops read and write the step's arrays in place.
       this.simd = SimdDecoder.create(this.relaxed ? 3 * B : B, B, P, this.ws);
@@ -127,7 +133,8 @@ export class FusedLinearStep {
     const u = parts.noise.uniforms(B * L);
     const v = parts.noise.uniforms(B * L);
 
-    ws.mm(xc, a.W, theta, B, P, L);
+    if (this.binary.index(x)) this.binary.encode(a.W, mean, theta);
+    else ws.mm(xc, a.W, theta, B, P, L);
     for (let i = 0; i < B; i++) for (let j = 0, o = i * L; j < L; j++) theta[o + j] += c[j];
     if (this.simdLatents) this.simdLatents.sample(a, a.prior, u, v, relaxed);
     else sampleLatents(a, a.prior, u, v, B, L, relaxed);
@@ -180,7 +187,7 @@ export class FusedLinearStep {
       }
     }
 
-    linearModelGradArrays(ws, { W: a.gW, c: a.gc, D: a.gD, d: a.gd, prior: a.gPrior, scaledGhat: a.scaledGhat, scaledSigned: a.scaledSigned, minusMean: a.minusMean }, { xc: a.xc, ghat: a.ghat, signed: this.view.hardSigned, b: a.b, r: this.view.hardResid, prior: a.prior }, B, L, P);
+    linearModelGradArrays(ws, { W: a.gW, c: a.gc, D: a.gD, d: a.gd, prior: a.gPrior, scaledGhat: a.scaledGhat, scaledSigned: a.scaledSigned, minusMean: a.minusMean }, { xc: a.xc, ghat: a.ghat, signed: this.view.hardSigned, b: a.b, r: this.view.hardResid, prior: a.prior }, B, L, P, { products: this.binary, mean });
     const byVariable = new Map<tf.Variable, Float32Array>([
       [enc.weights[0], a.gW],
       [enc.biases[0], a.gc],

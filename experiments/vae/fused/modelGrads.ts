@@ -3,6 +3,7 @@
 // f(b), with r = x − σ(ℓ at b); minimisation convention, −(ascent)/B.
 import type { Workspace } from '../../../src/wasm/workspace.js';
 import { sigmoid } from './scalar.js';
+import type { BinaryProducts } from './binaryProducts.js';
 
 export interface ModelGradArrays {
   /** W [P, L], c [L], D [L, P], d [P], prior [L] (outputs). */
@@ -28,13 +29,16 @@ export function linearModelGradArrays(
   B: number,
   L: number,
   P: number,
+  /** Binary images' lists of ones (with the pixel means, a workspace array): ∂W as sums of rows. */
+  binary?: { products: BinaryProducts; mean: Float32Array },
 ): void {
   const { xc, ghat, signed, b, r, prior } = inputs;
   const k = -1 / B;
   // −1/B applied to the thin factors [B, L], not to the [P, L] products.
   scale(ghat, out.scaledGhat, B * L, k);
   scale(signed, out.scaledSigned, B * L, k);
-  ws.mm(xc, out.scaledGhat, out.W, P, B, L, true);
+  if (binary?.products.binary) binary.products.encoderGradient(out.scaledGhat, binary.mean, out.W);
+  else ws.mm(xc, out.scaledGhat, out.W, P, B, L, true);
   ws.mm(out.scaledSigned, r, out.D, L, B, P, true);
   // Column sums as [1, B] products: a strided JavaScript loop over r misses the cache at every row.
   out.minusMean.fill(k);
