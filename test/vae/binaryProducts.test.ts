@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { Rng } from '../../src/random/index.js';
 import { Workspace } from '../../src/wasm/workspace.js';
 import { simdAvailable } from '../../src/wasm/wat.js';
-import { BinaryProducts } from '../../experiments/vae/fused/binaryProducts.js';
+import { BinaryProducts, OnesIndex } from '../../experiments/vae/fused/binaryProducts.js';
 
 const EPS = 2 ** -23;
 
@@ -97,5 +97,114 @@ describe('binary products', () => {
     s.products.index(s.x);
     s.products.encode(s.W, s.mean, s.theta);
     for (let j = 0; j < 6; j++) expect(s.theta[j] - before[j]).toBeCloseTo(s.W[k * 6 + j], 5);
+  });
+});
+
+// The general form the decoder uses: out = α·X·M − a ⊗ sub and α·Xᵀ·G − a ⊗ sub, for any 0/1 matrix X.
+describe('OnesIndex', () => {
+  function problem(R: number, C: number, N: number, simd: boolean, seed: string, density = 0.5) {
+    const rng = new Rng(seed);
+    const ws = new Workspace(OnesIndex.floats(R, C) + 4 * (R * C + 2 * C * N + 2 * R * N + 2 * N + R + C) + 64);
+    const fill = (n: number, draw: () => number) => {
+      const v = ws.alloc(n);
+      for (let i = 0; i < n; i++) v[i] = draw();
+      return v;
+    };
+    const X = fill(R * C, () => (rng.next() < density ? 1 : 0));
+    const M = fill(C * N, () => Math.fround(rng.next() - 0.5));
+    const G = fill(R * N, () => Math.fround(rng.next() - 0.5));
+    const sub = fill(N, () => Math.fround(rng.next() - 0.5));
+    const aRow = fill(R, () => Math.fround(rng.next()));
+    const aCol = fill(C, () => Math.fround(rng.next()));
+    const alpha = fill(1, () => 1);
+    return { ws, X, M, G, sub, aRow, aCol, alpha, index: new OnesIndex(ws, R, C, { simd }), out: ws.alloc(R * N), outT: ws.alloc(C * N) };
+  }
+
+  /** Float64 α·X·M − a ⊗ sub (or with Xᵀ and G) and the sum of |terms| that bounds float32 rounding. */
+  function reference(p: ReturnType<typeof problem>, R: number, C: number, N: number, alpha: number, a: ArrayLike<number> | number, transpose: boolean) {
+    const nOut = transpose ? C : R;
+    const value = new Float64Array(nOut * N);
+    const size = new Float64Array(nOut * N);
+    for (let o = 0; o < nOut; o++) {
+      const ao = typeof a === 'number' ? a : a[o];
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        let abs = 0;
+        const inner = transpose ? R : C;
+        for (let t = 0; t < inner; t++) {
+          const x = transpose ? p.X[t * C + o] : p.X[o * C + t];
+          const m = transpose ? p.G[t * N + j] : p.M[t * N + j];
+          s += x * m;
+          abs += x * Math.abs(m);
+        }
+        value[o * N + j] = alpha * s - ao * p.sub[j];
+        size[o * N + j] = Math.abs(alpha) * abs + Math.abs(ao * p.sub[j]);
+      }
+    }
+    return { value, size, inner: transpose ? R : C };
+  }
+
+  // N = 5, 33, 37, 784: the 32-column block, the 4-column block and the scalar tail each run.
+  const cases: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 4, 5],
+    [7, 9, 33],
+    [24, 200, 37],
+    [24, 200, 784],
+  ];
+
+  it.each(cases)('R=%i, C=%i, N=%i: the decoder forms (2b − 1)·D and (−(2b − 1)/B)ᵀ·r, and per-row a, equal float64 within float32 rounding; SIMD equals JavaScript bit for bit', (R, C, N) => {
+    const runs = [false, ...(simdAvailable ? [true] : [])].map((simd) => {
+      const p = problem(R, C, N, simd, `ones-${R}-${C}-${N}`);
+      expect(p.index.index(p.X)).toBe(true);
+      const results: { got: Float32Array; ref: ReturnType<typeof reference> }[] = [];
+      // The decoder's hard rows: 2·X·M − colSum(M); sub is taken as given here.
+      p.index.times(p.M, p.out, N, 2, p.sub);
+      results.push({ got: Float32Array.from(p.out), ref: reference(p, R, C, N, 2, 1, false) });
+      // ∂D's form: α = −2/R through the column lists, less sub.
+      p.index.transposeTimes(p.G, p.outT, N, -2 / R, p.sub);
+      results.push({ got: Float32Array.from(p.outT), ref: reference(p, R, C, N, Math.fround(-2 / R), 1, true) });
+      // A per-output a (aStride 1), as the encoder's mean, and α = 1.
+      p.index.times(p.M, p.out, N, 1, p.sub, p.aRow, 1);
+      results.push({ got: Float32Array.from(p.out), ref: reference(p, R, C, N, 1, p.aRow, false) });
+      p.index.transposeTimes(p.G, p.outT, N, 1, p.sub, p.aCol, 1);
+      results.push({ got: Float32Array.from(p.outT), ref: reference(p, R, C, N, 1, p.aCol, true) });
+      // One number a from a workspace array (aStride 0) other than the built-in 1.
+      p.alpha[0] = 0.75;
+      p.index.times(p.M, p.out, N, 3, p.sub, p.alpha, 0);
+      results.push({ got: Float32Array.from(p.out), ref: reference(p, R, C, N, 3, 0.75, false) });
+      return results;
+    });
+    for (const results of runs)
+      for (const { got, ref } of results) {
+        // A float32 sum of ≤ inner terms, then a product each side and a difference: (inner + 3)·ε of the size.
+        const bound = (ref.inner + 3) * EPS;
+        let worst = 0;
+        for (let m = 0; m < got.length; m++) worst = Math.max(worst, Math.abs(got[m] - ref.value[m]) / (bound * ref.size[m] + 1e-30));
+        expect(worst).toBeLessThanOrEqual(1);
+      }
+    if (runs.length === 2) for (let r = 0; r < runs[0].length; r++) expect(Array.from(runs[1][r].got)).toEqual(Array.from(runs[0][r].got));
+  });
+
+  it('an all-zero and an all-one matrix: out is −a·sub and the full sums', () => {
+    for (const density of [0, 1]) {
+      const p = problem(4, 6, 9, simdAvailable, `edge-${density}`, density);
+      expect(p.index.index(p.X)).toBe(true);
+      p.index.times(p.M, p.out, 9, 1, p.sub);
+      const ref = reference(p, 4, 6, 9, 1, 1, false);
+      for (let m = 0; m < 36; m++) expect(Math.abs(p.out[m] - ref.value[m])).toBeLessThanOrEqual(9 * EPS * ref.size[m] + 1e-30);
+    }
+  });
+
+  it('refuses a matrix with NaN or 0.5, and then refuses to multiply until a 0/1 matrix is indexed', () => {
+    for (const bad of [Number.NaN, 0.5, -1, 2]) {
+      const p = problem(3, 4, 5, simdAvailable, 'refuse');
+      p.X[5] = bad;
+      expect(p.index.index(p.X)).toBe(false);
+      expect(() => p.index.times(p.M, p.out, 5, 1, p.sub)).toThrow(/not 0\/1/);
+      p.X[5] = 0;
+      expect(p.index.index(p.X)).toBe(true);
+      expect(() => p.index.times(p.M, p.out, 5, 1, p.sub)).not.toThrow();
+    }
   });
 });

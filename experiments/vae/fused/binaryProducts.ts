@@ -1,201 +1,240 @@
-// The encoder's two products with binary images, as sums of rows. x is 0/1
-// (binarised MNIST) with ~13–20 % ones, so with xc = x − mean
-//   θ = xc·W = Σ_{k: x_ik = 1} W_k − mean·W,
-//   ∂W = xcᵀ·g = Σ_{i: x_ik = 1} g_i − mean_kᵀ·Σ_i g_i,
-// each a gather-sum of the rows a list of ones picks (W's rows per image,
-// g's rows per pixel): ~6× fewer flops than the dense products, and one
-// f32x4 loop serves both. Rows are added in increasing index from 0, each
-// + rounded to float32, in WebAssembly SIMD on the workspace's memory, or a
-// JavaScript loop with the same order. Images that are not exactly 0/1 take
-// the dense products (`binary` is false).
+// Products with 0/1 matrices as sums of rows. A 0/1 matrix X [R, C] (a batch
+// of binarised MNIST images, ~13–20 % ones; or the latents b, ~50 %) times
+// a dense M is a gather-sum of the rows X's ones pick, and the centred or
+// signed forms the step needs are one subtraction more:
+//   θ = (x − mean)·W = Σ_{k: x_ik = 1} W_k − mean·W,
+//   ∂W = (x − mean)ᵀ·g = Σ_{i: x_ik = 1} g_i − mean_k Σ_i g_i,
+//   (2b − 1)·D = 2 Σ_{j: b_ij = 1} D_j − Σ_j D_j,
+//   (−(2b − 1)/B)ᵀ·r = −(2/B) Σ_{i: b_ij = 1} r_i + (1/B) Σ_i r_i.
+// So every output row is out_o = α·Σ_t M[list_o[t]] − a_o·sub, which one
+// WebAssembly call computes for all rows, 32 columns at a time (eight f32x4
+// accumulators in registers: each gathered row is read as whole cache lines).
+// Rows are added in increasing index from 0, each + rounded to float32; a
+// JavaScript loop with the same order is the fallback without SIMD. A matrix
+// that is not exactly 0/1 is refused (`index` returns false) and the caller
+// takes the dense product.
 import { assemble, simdAvailable, type WasmMemory } from '../../../src/wasm/wat.js';
 import type { Workspace } from '../../../src/wasm/workspace.js';
 
-/** rows(pm, pidx, count, pout, L): out[0, L) = Σ_t m[idx[t]·L …] (byte offsets; idx holds row indices). */
-type RowsFn = (pm: number, pidx: number, count: number, pout: number, L: number) => void;
-/** subScaled(py, px, a, n): y[0, n) −= a·x[0, n) (byte offsets). */
-type SubScaledFn = (py: number, px: number, a: number, n: number) => void;
-interface Kernels {
-  rows: RowsFn;
-  subScaled: SubScaledFn;
+/**
+ * gather(pm, pidx, pstart, nOut, pout, N, alpha, pa, aStride, psub), byte offsets:
+ * for o < nOut, out[o] = alpha·Σ_{t ∈ [start[o], start[o+1])} m[idx[t]] − a[o·aStride]·sub, rows of N.
+ */
+type GatherFn = (pm: number, pidx: number, pstart: number, nOut: number, pout: number, N: number, alpha: number, pa: number, aStride: number, psub: number) => void;
+
+const WIDE = 8;
+const acc = (q: number) => `$acc${q}`;
+/** A column block of `width` f32x4 accumulators (or one f32 lane when scalar) starting at column $col. */
+function block(width: number, scalar: boolean): string {
+  const step = scalar ? 1 : 4 * width;
+  const zero = scalar ? '(f32.const 0)' : '(v128.const f32x4 0 0 0 0)';
+  const load = (q: number) => (scalar ? `(f32.load (local.get $row))` : `(v128.load offset=${16 * q} (local.get $row))`);
+  const add = scalar ? 'f32.add' : 'f32x4.add';
+  const qs = Array.from({ length: scalar ? 1 : width }, (_, q) => q);
+  const name = (q: number) => (scalar ? '$s' : acc(q));
+  const out = (q: number, v: string) =>
+    scalar
+      ? `(f32.store (i32.add (local.get $outRow) (i32.shl (local.get $col) (i32.const 2)))
+           (f32.sub (f32.mul (local.get $alpha) ${v}) (f32.mul (local.get $a) (f32.load (i32.add (local.get $psub) (i32.shl (local.get $col) (i32.const 2)))))))`
+      : `(v128.store offset=${16 * q} (i32.add (local.get $outRow) (i32.shl (local.get $col) (i32.const 2)))
+           (f32x4.sub (f32x4.mul (local.get $alphaV) ${v}) (f32x4.mul (local.get $aV) (v128.load offset=${16 * q} (i32.add (local.get $psub) (i32.shl (local.get $col) (i32.const 2)))))))`;
+  const tag = scalar ? 's' : `w${width}`;
+  return `
+    (block $end_${tag} (loop $cols_${tag}
+      (br_if $end_${tag} (i32.gt_u (i32.add (local.get $col) (i32.const ${step})) (local.get $N)))
+      ${qs.map((q) => `(local.set ${name(q)} ${zero})`).join(' ')}
+      (local.set $t (local.get $from))
+      (block $done_${tag} (loop $list_${tag}
+        (br_if $done_${tag} (i32.ge_u (local.get $t) (local.get $to)))
+        (local.set $row (i32.add (local.get $pm)
+          (i32.add (i32.mul (i32.load (i32.add (local.get $pidx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rowBytes))
+                   (i32.shl (local.get $col) (i32.const 2)))))
+        ${qs.map((q) => `(local.set ${name(q)} (${add} (local.get ${name(q)}) ${load(q)}))`).join('\n        ')}
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $list_${tag})))
+      ${qs.map((q) => out(q, `(local.get ${name(q)})`)).join('\n      ')}
+      (local.set $col (i32.add (local.get $col) (i32.const ${step})))
+      (br $cols_${tag})))`;
 }
 
 const MODULE = `(module
   (import "env" "memory" (memory 1))
-  (func (export "rows") (param $pm i32) (param $pidx i32) (param $count i32) (param $pout i32) (param $L i32)
-    (local $j i32) (local $t i32) (local $acc v128) (local $s f32) (local $rowBytes i32) (local $col i32)
-    (local.set $rowBytes (i32.shl (local.get $L) (i32.const 2)))
-    ;; 4 columns at a time: the accumulator stays in a register over the whole list.
-    (block $wide (loop $w
-      (br_if $wide (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $L)))
-      (local.set $col (i32.add (local.get $pm) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $acc (v128.const f32x4 0 0 0 0))
-      (local.set $t (i32.const 0))
-      (block $done (loop $l
-        (br_if $done (i32.ge_u (local.get $t) (local.get $count)))
-        (local.set $acc (f32x4.add (local.get $acc)
-          (v128.load (i32.add (local.get $col)
-            (i32.mul (i32.load (i32.add (local.get $pidx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rowBytes))))))
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-        (br $l)))
-      (v128.store (i32.add (local.get $pout) (i32.shl (local.get $j) (i32.const 2))) (local.get $acc))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $w)))
-    (block $tail (loop $o
-      (br_if $tail (i32.ge_u (local.get $j) (local.get $L)))
-      (local.set $col (i32.add (local.get $pm) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $s (f32.const 0))
-      (local.set $t (i32.const 0))
-      (block $done1 (loop $l1
-        (br_if $done1 (i32.ge_u (local.get $t) (local.get $count)))
-        (local.set $s (f32.add (local.get $s)
-          (f32.load (i32.add (local.get $col)
-            (i32.mul (i32.load (i32.add (local.get $pidx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rowBytes))))))
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-        (br $l1)))
-      (f32.store (i32.add (local.get $pout) (i32.shl (local.get $j) (i32.const 2))) (local.get $s))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br $o))))
-  ;; y[0, n) −= a·x[0, n), each × and − rounded to float32.
-  (func (export "subScaled") (param $py i32) (param $px i32) (param $a f32) (param $n i32)
-    (local $j i32) (local $av v128) (local $p i32) (local $q i32)
-    (local.set $av (f32x4.splat (local.get $a)))
-    (block $wide (loop $w
-      (br_if $wide (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
-      (local.set $p (i32.add (local.get $py) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $q (i32.add (local.get $px) (i32.shl (local.get $j) (i32.const 2))))
-      (v128.store (local.get $p) (f32x4.sub (v128.load (local.get $p)) (f32x4.mul (local.get $av) (v128.load (local.get $q)))))
-      (local.set $j (i32.add (local.get $j) (i32.const 4)))
-      (br $w)))
-    (block $tail (loop $o
-      (br_if $tail (i32.ge_u (local.get $j) (local.get $n)))
-      (local.set $p (i32.add (local.get $py) (i32.shl (local.get $j) (i32.const 2))))
-      (local.set $q (i32.add (local.get $px) (i32.shl (local.get $j) (i32.const 2))))
-      (f32.store (local.get $p) (f32.sub (f32.load (local.get $p)) (f32.mul (local.get $a) (f32.load (local.get $q)))))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br $o))))
-)`;
+  (func (export "gather") (param $pm i32) (param $pidx i32) (param $pstart i32) (param $nOut i32) (param $pout i32) (param $N i32)
+      (param $alpha f32) (param $pa i32) (param $aStride i32) (param $psub i32)
+    (local $o i32) (local $col i32) (local $t i32) (local $from i32) (local $to i32) (local $row i32) (local $outRow i32) (local $rowBytes i32)
+    (local $a f32) (local $s f32) (local $alphaV v128) (local $aV v128)
+    ${Array.from({ length: WIDE }, (_, q) => `(local ${acc(q)} v128)`).join(' ')}
+    (local.set $rowBytes (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $alphaV (f32x4.splat (local.get $alpha)))
+    (block $rows_end (loop $rows
+      (br_if $rows_end (i32.ge_u (local.get $o) (local.get $nOut)))
+      (local.set $from (i32.load (i32.add (local.get $pstart) (i32.shl (local.get $o) (i32.const 2)))))
+      (local.set $to (i32.load (i32.add (local.get $pstart) (i32.shl (i32.add (local.get $o) (i32.const 1)) (i32.const 2)))))
+      (local.set $a (f32.load (i32.add (local.get $pa) (i32.mul (local.get $o) (local.get $aStride)))))
+      (local.set $aV (f32x4.splat (local.get $a)))
+      (local.set $outRow (i32.add (local.get $pout) (i32.mul (local.get $o) (local.get $rowBytes))))
+      (local.set $col (i32.const 0))
+      ${block(WIDE, false)}
+      ${block(1, false)}
+      ${block(1, true)}
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $rows)))))`;
 
-const instances = new WeakMap<WasmMemory, Kernels>();
-function kernelsOn(memory: WasmMemory): Kernels {
+const instances = new WeakMap<WasmMemory, GatherFn>();
+function gatherOn(memory: WasmMemory): GatherFn {
   let k = instances.get(memory);
-  if (!k) instances.set(memory, (k = assemble(MODULE, { env: { memory } }) as unknown as Kernels));
+  if (!k) instances.set(memory, (k = assemble(MODULE, { env: { memory } }).gather as GatherFn));
   return k;
 }
 
 const f = Math.fround;
 
-/** The lists of ones of a batch [B, P] of images, by image and by pixel, and the products through them. */
-export class BinaryProducts {
-  /** Whether the last `index` found every pixel exactly 0 or 1 (else the caller takes the dense products). */
+/** The lists of ones of a 0/1 matrix X [R, C], by row and by column, and X·M, Xᵀ·G through them. */
+export class OnesIndex {
+  /** Whether the last `index` found every entry exactly 0 or 1 (else the caller takes the dense product). */
   binary = false;
-  private readonly kernels: Kernels | undefined;
-  /** Pixels of each image's ones, image by image, and where each image's list starts (B + 1 entries). */
-  private readonly byImage: Int32Array;
-  private readonly imageStart: Int32Array;
-  /** Images of each pixel's ones, pixel by pixel, and where each pixel's list starts (P + 1 entries). */
-  private readonly byPixel: Int32Array;
-  private readonly pixelStart: Int32Array;
+  private readonly gather: GatherFn | undefined;
+  /** Columns of each row's ones, row by row, and where each row's list starts (R + 1 entries). */
+  private readonly byRow: Int32Array;
+  private readonly rowStart: Int32Array;
+  /** Rows of each column's ones, column by column, and where each column's list starts (C + 1 entries). */
+  private readonly byCol: Int32Array;
+  private readonly colStart: Int32Array;
   private readonly next: Int32Array;
-  /** mean·W [L] and Σ_i g_i [L]. */
-  private readonly meanW: Float32Array;
-  private readonly colSum: Float32Array;
+  /** The constant a_o = 1, for out = α·Σ − sub. */
+  private readonly one: Float32Array;
 
   /** Workspace entries the constructor takes, for sizing a workspace. */
-  static floats(B: number, P: number, L: number): number {
+  static floats(R: number, C: number): number {
     const lanes = (n: number) => Math.ceil(n / 4) * 4;
-    return 2 * lanes(B * P) + lanes(B + 1) + lanes(P + 1) + 2 * lanes(L);
+    return 2 * lanes(R * C) + lanes(R + 1) + lanes(C + 1) + 4;
   }
 
   /** `simd: false` takes the JavaScript loop (tests; the fallback without SIMD). */
   constructor(
-    private readonly ws: Workspace,
-    readonly B: number,
-    readonly P: number,
-    readonly L: number,
+    ws: Workspace,
+    readonly R: number,
+    readonly C: number,
     { simd = simdAvailable }: { simd?: boolean } = {},
   ) {
     const ints = (n: number) => {
       const view = ws.alloc(n);
       return new Int32Array(view.buffer, view.byteOffset, n);
     };
-    this.byImage = ints(B * P);
-    this.imageStart = ints(B + 1);
-    this.byPixel = ints(B * P);
-    this.pixelStart = ints(P + 1);
-    this.next = new Int32Array(P);
-    this.meanW = ws.alloc(L);
-    this.colSum = ws.alloc(L);
-    this.kernels = simd && ws.memory ? kernelsOn(ws.memory) : undefined;
+    this.byRow = ints(R * C);
+    this.rowStart = ints(R + 1);
+    this.byCol = ints(R * C);
+    this.colStart = ints(C + 1);
+    this.one = ws.alloc(1);
+    this.one[0] = 1;
+    this.next = new Int32Array(C);
+    this.gather = simd && ws.memory ? gatherOn(ws.memory) : undefined;
   }
 
-  /** Build both lists from x [B, P]; sets and returns `binary`. */
-  index(x: Float32Array): boolean {
-    const { B, P, byImage, imageStart, byPixel, pixelStart } = this;
+  /** Build both lists from X [R, C]; sets and returns `binary`. */
+  index(X: Float32Array): boolean {
+    const { R, C, byRow, rowStart, byCol, colStart } = this;
     let n = 0;
-    for (let i = 0; i < B; i++) {
-      imageStart[i] = n;
-      for (let k = 0, o = i * P; k < P; k++) {
-        const v = x[o + k];
-        if (v === 1) byImage[n++] = k;
-        else if (v !== 0) return (this.binary = false);
+    let other = 0;
+    for (let i = 0; i < R; i++) {
+      rowStart[i] = n;
+      // Without branches on the value: the ones fall at random, so a branch would mispredict half the time.
+      for (let k = 0, o = i * C; k < C; k++) {
+        const v = X[o + k];
+        byRow[n] = k;
+        n += +(v === 1);
+        other |= +(v * (v - 1) !== 0);
       }
     }
-    imageStart[B] = n;
-    // Counting sort by pixel: images come out in increasing order within each pixel.
-    pixelStart.fill(0);
-    for (let t = 0; t < n; t++) pixelStart[byImage[t] + 1]++;
-    for (let k = 0; k < P; k++) pixelStart[k + 1] += pixelStart[k];
+    if (other) return (this.binary = false);
+    rowStart[R] = n;
+    // Counting sort by column: rows come out in increasing order within each column.
+    colStart.fill(0);
+    for (let t = 0; t < n; t++) colStart[byRow[t] + 1]++;
+    for (let k = 0; k < C; k++) colStart[k + 1] += colStart[k];
     const next = this.next;
-    next.set(pixelStart.subarray(0, P));
-    for (let i = 0; i < B; i++) for (let t = imageStart[i]; t < imageStart[i + 1]; t++) byPixel[next[byImage[t]]++] = i;
+    next.set(colStart.subarray(0, C));
+    for (let i = 0; i < R; i++) for (let t = rowStart[i]; t < rowStart[i + 1]; t++) byCol[next[byRow[t]]++] = i;
     return (this.binary = true);
+  }
+
+  /**
+   * out [R, N] = α·X·M − a ⊗ sub for M [C, N] and sub [N]; a is one number
+   * (a workspace array's first entry, aStride 0) or a per-row array [R].
+   */
+  times(M: Float32Array, out: Float32Array, N: number, alpha: number, sub: Float32Array, a: Float32Array = this.one, aStride = 0): void {
+    this.sums(M, this.byRow, this.rowStart, this.R, out, N, alpha, sub, a, aStride);
+  }
+
+  /** out [C, N] = α·Xᵀ·G − a ⊗ sub for G [R, N] and sub [N]; a as in `times` (per column [C]). */
+  transposeTimes(G: Float32Array, out: Float32Array, N: number, alpha: number, sub: Float32Array, a: Float32Array = this.one, aStride = 0): void {
+    this.sums(G, this.byCol, this.colStart, this.C, out, N, alpha, sub, a, aStride);
+  }
+
+  private sums(m: Float32Array, list: Int32Array, start: Int32Array, nOut: number, out: Float32Array, N: number, alpha: number, sub: Float32Array, a: Float32Array, aStride: number): void {
+    if (!this.binary) throw new Error('OnesIndex: the last matrix indexed was not 0/1');
+    if (this.gather) {
+      this.gather(m.byteOffset, list.byteOffset, start.byteOffset, nOut, out.byteOffset, N, alpha, a.byteOffset, 4 * aStride, sub.byteOffset);
+      return;
+    }
+    const al = f(alpha);
+    for (let o = 0; o < nOut; o++) {
+      const ao = a[o * aStride];
+      const row = out.subarray(o * N, (o + 1) * N);
+      row.fill(0);
+      for (let t = start[o]; t < start[o + 1]; t++) {
+        const from = list[t] * N;
+        for (let j = 0; j < N; j++) row[j] = f(row[j] + m[from + j]);
+      }
+      for (let j = 0; j < N; j++) row[j] = f(f(al * row[j]) - f(ao * sub[j]));
+    }
+  }
+}
+
+/** The encoder's two products with binary images x [B, P] (xc = x − mean): θ = xc·W and ∂W = xcᵀ·g. */
+export class BinaryProducts {
+  readonly images: OnesIndex;
+  /** mean·W [L] and Σ_i g_i [L]. */
+  private readonly meanW: Float32Array;
+  private readonly colSum: Float32Array;
+
+  static floats(B: number, P: number, L: number): number {
+    return OnesIndex.floats(B, P) + 2 * Math.ceil(L / 4) * 4;
+  }
+
+  constructor(
+    private readonly ws: Workspace,
+    readonly B: number,
+    readonly P: number,
+    readonly L: number,
+    options: { simd?: boolean } = {},
+  ) {
+    this.images = new OnesIndex(ws, B, P, options);
+    this.meanW = ws.alloc(L);
+    this.colSum = ws.alloc(L);
+  }
+
+  get binary(): boolean {
+    return this.images.binary;
+  }
+
+  /** Index the batch x [B, P]; whether it is binary. */
+  index(x: Float32Array): boolean {
+    return this.images.index(x);
   }
 
   /** θ [B, L] = xc·W for W [P, L] and the pixel means (as a [1, P] workspace array). */
   encode(W: Float32Array, mean: Float32Array, theta: Float32Array): void {
-    const { B, P, L, meanW } = this;
+    const { P, L, meanW } = this;
     this.ws.mm(mean, W, meanW, 1, P, L);
-    for (let i = 0; i < B; i++) {
-      const out = theta.subarray(i * L, (i + 1) * L);
-      this.sumRows(W, this.byImage, this.imageStart[i], this.imageStart[i + 1], out);
-      this.subScaled(out, meanW, 1);
-    }
+    this.images.times(W, theta, L, 1, meanW);
   }
 
   /** out [P, L] = xcᵀ·g for g [B, L]. */
   encoderGradient(g: Float32Array, mean: Float32Array, out: Float32Array): void {
-    const { B, P, L, colSum } = this;
+    const { B, L, colSum } = this;
     colSum.fill(0);
     for (let i = 0; i < B; i++) for (let j = 0; j < L; j++) colSum[j] = f(colSum[j] + g[i * L + j]);
-    for (let k = 0; k < P; k++) {
-      const row = out.subarray(k * L, (k + 1) * L);
-      this.sumRows(g, this.byPixel, this.pixelStart[k], this.pixelStart[k + 1], row);
-      this.subScaled(row, colSum, mean[k]);
-    }
-  }
-
-  /** y −= a·x over L entries (a = 1: exactly y − x). */
-  private subScaled(y: Float32Array, x: Float32Array, a: number): void {
-    const L = this.L;
-    if (this.kernels) {
-      this.kernels.subScaled(y.byteOffset, x.byteOffset, a, L);
-      return;
-    }
-    for (let j = 0; j < L; j++) y[j] = f(y[j] - f(a * x[j]));
-  }
-
-  /** out [L] = Σ_t m[list[t]] over list[from, to) (rows of L). */
-  private sumRows(m: Float32Array, list: Int32Array, from: number, to: number, out: Float32Array): void {
-    const L = this.L;
-    if (this.kernels) {
-      this.kernels.rows(m.byteOffset, list.byteOffset + 4 * from, to - from, out.byteOffset, L);
-      return;
-    }
-    out.fill(0);
-    for (let t = from; t < to; t++) {
-      const o = list[t] * L;
-      for (let j = 0; j < L; j++) out[j] = f(out[j] + m[o + j]);
-    }
+    this.images.transposeTimes(g, out, L, 1, colSum, mean, 1);
   }
 }

@@ -11,7 +11,7 @@ export interface DecoderArrays {
   d: Float32Array;
   /** 2R − 1 [rows, L] (input). */
   signed: Float32Array;
-  /** ℓ [rows, P]. */
+  /** (2R − 1)·D [rows, P] (input), then ℓ. */
   logits: Float32Array;
   /** x − σ(ℓ) [rows, P]. */
   resid: Float32Array;
@@ -22,13 +22,13 @@ export interface DecoderArrays {
 }
 
 /**
- * The decoder on `rows` rows of `signed`; row ρ reconstructs image ρ mod B
- * of x [B, P]. Rows from `curvatureFrom` on also get σ(ℓ)(1 − σ(ℓ)) at
- * curvature[ρ − curvatureFrom].
+ * The decoder on `rows` rows whose products (2R − 1)·D are already in
+ * `logits` (the caller's: the hard rows are sums of rows, binaryProducts.ts);
+ * row ρ reconstructs image ρ mod B of x [B, P]. Rows from `curvatureFrom` on
+ * also get σ(ℓ)(1 − σ(ℓ)) at curvature[ρ − curvatureFrom].
  */
-export function decode(ws: Workspace, a: DecoderArrays, x: Float32Array, rows: number, B: number, L: number, P: number, curvatureFrom = rows): void {
-  const { D, d, signed, logits, resid, curvature, logLik } = a;
-  ws.mm(signed, D, logits, rows, L, P);
+export function decode(a: DecoderArrays, x: Float32Array, rows: number, B: number, P: number, curvatureFrom = rows): void {
+  const { d, logits, resid, curvature, logLik } = a;
   for (let r = 0; r < rows; r++) {
     const o = r * P;
     const ox = (r % B) * P;

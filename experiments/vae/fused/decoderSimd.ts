@@ -107,10 +107,9 @@ export class SimdDecoder {
     this.row = rowOn(this.memory);
   }
 
-  /** decoder.ts's decode (logits are left as the product, without d). */
-  decode(ws: Workspace, a: DecoderArrays, x: Float32Array, rows: number, B: number, L: number, curvatureFrom = rows): void {
+  /** decoder.ts's decode, from the same products in `logits` (left as they are, without d). */
+  decode(a: DecoderArrays, x: Float32Array, rows: number, B: number, curvatureFrom = rows): void {
     const P = this.P;
-    ws.mm(a.signed, a.D, a.logits, rows, L, P);
     const st = this.staging;
     if (st) {
       st.logits.set(a.logits.subarray(0, rows * P));

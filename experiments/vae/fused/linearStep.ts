@@ -23,7 +23,7 @@ import { SimdLatents } from './latentsSimd.js';
 import { decoderTangent, rebarEstimate, relaxRows, residualCotangents } from './rebar.js';
 import { linearModelGradArrays } from './modelGrads.js';
 import { ResidualArrays } from './residual.js';
-import { BinaryProducts } from './binaryProducts.js';
+import { BinaryProducts, OnesIndex } from './binaryProducts.js';
 
 const lanes = (n: number) => Math.ceil(n / 4) * 4;
 
@@ -56,6 +56,7 @@ function layout(B: number, L: number, P: number, relaxed: boolean) {
     dfdR: 2 * soft, logitTangent: pair * P, dfdRTangent: 2 * soft,
     ghat: B * L, G: B * L, zBoth: 2 * soft, cotN: pair, cotDN: 2 * soft,
     gW: P * L, gc: L, gD: L * P, gd: P, gPrior: L, scaledGhat: B * L, scaledSigned: B * L, minusMean: B,
+    onesL: L, colSumD: P,
   };
 }
 
@@ -70,8 +71,9 @@ export class FusedLinearStep {
   private readonly relaxed: boolean;
   private readonly residual?: ResidualArrays;
   private readonly mean: Float32Array;
-  /** The encoder's products with binary images as sums of rows (binaryProducts.ts). */
+  /** The encoder's products with binary images, and the decoder's with b, as sums of rows (binaryProducts.ts). */
   private readonly binary: BinaryProducts;
+  private readonly latentOnes: OnesIndex;
   /** The decoder's pixel loop as SIMD, where the runtime has it. */
   private readonly simd?: SimdDecoder;
   private readonly simdLatents?: SimdLatents;
@@ -94,7 +96,7 @@ export class FusedLinearStep {
     let floats = 0;
     for (const n of Object.values(sizes)) floats += lanes(n);
     if (neural) floats += ResidualArrays.floats(neural, B, L, P);
-    floats += BinaryProducts.floats(B, P, L) + lanes(P);
+    floats += BinaryProducts.floats(B, P, L) + OnesIndex.floats(B, L) + lanes(P);
     if (simd) floats += SimdLatents.floats(B, L);
     this.ws = new Workspace(floats);
     this.a = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, this.ws.alloc(n)])) as Arrays;
@@ -102,6 +104,8 @@ export class FusedLinearStep {
     this.mean = this.ws.alloc(P);
     this.mean.set(model.dataMean.dataSync() as Float32Array);
     this.binary = new BinaryProducts(this.ws, B, P, L, { simd });
+    this.latentOnes = new OnesIndex(this.ws, B, L, { simd });
+    this.a.onesL.fill(1);
     if (simd) {
       // On the workspace's memory: the loops read and write the step's arrays in place.
       this.simd = SimdDecoder.create(this.relaxed ? 3 * B : B, B, P, this.ws);
@@ -146,8 +150,9 @@ export class FusedLinearStep {
     else if (relaxed) relaxRows(a, lambda, B, L);
     else for (let m = 0; m < B * L; m++) signed[m] = 2 * b[m] - 1;
     const rows = relaxed ? 3 * B : B;
-    if (this.simd) this.simd.decode(ws, a, a.x, rows, B, L, B);
-    else decode(ws, a, a.x, rows, B, L, P, B);
+    this.decoderProducts(rows);
+    if (this.simd) this.simd.decode(a, a.x, rows, B, B);
+    else decode(a, a.x, rows, B, P, B);
     this.rowRewards(rows);
 
     let cvGrads: tf.NamedTensorMap | undefined;
@@ -187,7 +192,7 @@ export class FusedLinearStep {
       }
     }
 
-    linearModelGradArrays(ws, { W: a.gW, c: a.gc, D: a.gD, d: a.gd, prior: a.gPrior, scaledGhat: a.scaledGhat, scaledSigned: a.scaledSigned, minusMean: a.minusMean }, { xc: a.xc, ghat: a.ghat, signed: this.view.hardSigned, b: a.b, r: this.view.hardResid, prior: a.prior }, B, L, P, { products: this.binary, mean });
+    linearModelGradArrays(ws, { W: a.gW, c: a.gc, D: a.gD, d: a.gd, prior: a.gPrior, scaledGhat: a.scaledGhat, scaledSigned: a.scaledSigned, minusMean: a.minusMean }, { xc: a.xc, ghat: a.ghat, signed: this.view.hardSigned, b: a.b, r: this.view.hardResid, prior: a.prior }, B, L, P, { products: this.binary, mean, latents: this.latentOnes });
     const byVariable = new Map<tf.Variable, Float32Array>([
       [enc.weights[0], a.gW],
       [enc.biases[0], a.gc],
@@ -206,6 +211,15 @@ export class FusedLinearStep {
     let sum = 0;
     for (let i = 0; i < B; i++) sum += f[i];
     return { meanF: sum / B, residuals: [] };
+  }
+
+  /** (2R − 1)·D into the logits of [b; s; s̃]: the hard rows as 2 Σ_{b_ij = 1} D_j − Σ_j D_j. */
+  private decoderProducts(rows: number): void {
+    const { ws, B, L, P, a } = this;
+    ws.mm(a.onesL, a.D, a.colSumD, 1, L, P);
+    if (!this.latentOnes.index(a.b)) throw new Error('FusedLinearStep: b is not 0/1');
+    this.latentOnes.times(a.D, a.logits, P, 2, a.colSumD);
+    if (rows > B) ws.mm(a.signed.subarray(B * L), a.D, a.logits.subarray(B * P), rows - B, L, P);
   }
 
   /** f per row of [b; s; s̃]: log p(x|R) + Σ_j R (p − θ) + the row's constant. */

@@ -3,7 +3,7 @@
 // f(b), with r = x − σ(ℓ at b); minimisation convention, −(ascent)/B.
 import type { Workspace } from '../../../src/wasm/workspace.js';
 import { sigmoid } from './scalar.js';
-import type { BinaryProducts } from './binaryProducts.js';
+import type { BinaryProducts, OnesIndex } from './binaryProducts.js';
 
 export interface ModelGradArrays {
   /** W [P, L], c [L], D [L, P], d [P], prior [L] (outputs). */
@@ -30,7 +30,7 @@ export function linearModelGradArrays(
   L: number,
   P: number,
   /** Binary images' lists of ones (with the pixel means, a workspace array): ∂W as sums of rows. */
-  binary?: { products: BinaryProducts; mean: Float32Array },
+  binary?: { products: BinaryProducts; mean: Float32Array; latents?: OnesIndex },
 ): void {
   const { xc, ghat, signed, b, r, prior } = inputs;
   const k = -1 / B;
@@ -39,11 +39,13 @@ export function linearModelGradArrays(
   scale(signed, out.scaledSigned, B * L, k);
   if (binary?.products.binary) binary.products.encoderGradient(out.scaledGhat, binary.mean, out.W);
   else ws.mm(xc, out.scaledGhat, out.W, P, B, L, true);
-  ws.mm(out.scaledSigned, r, out.D, L, B, P, true);
   // Column sums as [1, B] products: a strided JavaScript loop over r misses the cache at every row.
   out.minusMean.fill(k);
   ws.mm(out.minusMean, ghat, out.c, 1, B, L);
   ws.mm(out.minusMean, r, out.d, 1, B, P);
+  // ∂D = (−(2b − 1)/B)ᵀ·r = −(2/B) Σ_{i: b_ij = 1} r_i − ∂d, as sums of rows when b's ones are indexed.
+  if (binary?.latents?.binary) binary.latents.transposeTimes(r, out.D, P, 2 * k, out.d);
+  else ws.mm(out.scaledSigned, r, out.D, L, B, P, true);
   for (let j = 0; j < L; j++) {
     const p = sigmoid(prior[j]);
     let sum = 0;
