@@ -3,7 +3,7 @@ over JSON lines (one request per stdin line, one reply per stdout line), so
 imports, data loading and warm-up happen once and the two sides can take
 turns round by round.
 
-First line out: {"ok": true, "torch": ..., "gymnasium": ... | null, "episodeEnv": ...} or, when
+First line out: {"ok": true, "torch": ..., "blas": ..., "gymnasium": ... | null, "episodeEnv": ...} or, when
 torch cannot be imported, {"ok": false, "error": ...} (then exit).
 Requests:  {"op": "open", "workload": W, "args": {...}}  -> {"ok": true, "handle": h}
            {"op": "run", "handle": h, "steps": n}         -> {"ok": true, "ms": total, "steps": env steps (episodes)}
@@ -38,6 +38,22 @@ except Exception as e:  # no torch / numpy: the bench prints relax-pg's side onl
 GYM, GYM_ERROR = gym_peer.VERSION, gym_peer.ERROR
 
 
+def blas_library():
+    """The BLAS torch loaded, from this process's mappings after one product (Debian picks it by alternatives)."""
+    torch.ones(8, 8) @ torch.ones(8, 8)
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = {line.split()[-1] for line in maps if '.so' in line}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        name = os.path.basename(path)
+        if any(k in name for k in ('openblas', 'blis', 'mkl_rt', 'libblas')):
+            # Debian's reference BLAS and OpenBLAS both ship libblas.so.3: the directory tells them apart.
+            return os.path.basename(os.path.dirname(path)) + '/' + name if name.startswith('libblas') else name
+    return None
+
+
 def open_workload(name, a):
     if name == 'vae':
         return vae.VaeWorkload(a['estimator'], int(a['batch']), a['data'], a.get('seed', 1))
@@ -63,7 +79,7 @@ def run(w, steps):
 
 def main():
     reply({'ok': True, 'torch': torch.__version__, 'numpy': numpy.__version__, 'threads': torch.get_num_threads(),
-           'blasThreads': os.environ.get('OPENBLAS_NUM_THREADS'), 'gymnasium': GYM, 'gymnasiumError': GYM_ERROR,
+           'blasThreads': os.environ.get('OPENBLAS_NUM_THREADS'), 'blas': blas_library(), 'gymnasium': GYM, 'gymnasiumError': GYM_ERROR,
            'episodeEnv': gym_peer.EPISODE_ENV})
     handles, next_handle = {}, 1
     for line in sys.stdin:

@@ -7,7 +7,7 @@ import { formatTable } from '../table.js';
 import { selectedGroups, type BenchArgs } from './args.js';
 import { resultKeys, type JsonObject } from './keys.js';
 import { measure } from './measure.js';
-import { PeerProcess } from './peer.js';
+import { PeerProcess, referenceBlas } from './peer.js';
 import { sectionTable, type SectionRun } from './report.js';
 import { summarise } from './result.js';
 import { workloads, type Section } from './workloads.js';
@@ -31,11 +31,14 @@ export async function runComparison(args: BenchArgs, print: (text: string) => vo
     json['peer.skipped'] = skip;
   } else {
     json['peer.torch'] = peer!.info.torch;
+    json['peer.blas'] = peer!.info.blas ?? 'unknown';
+    if (referenceBlas(peer!.info))
+      print(`warning: the peer's torch runs on the reference BLAS (${peer!.info.blas}), several times slower than OpenBLAS; apt-get install libopenblas0-pthread for a fair yardstick.\n`);
     json['peer.gymnasium'] = peer!.info.gymnasium ?? 'absent';
     if (peer!.info.episodeEnv) json['peer.episodeEnv'] = peer!.info.episodeEnv;
   }
   const peerLabel = peer
-    ? `relax-pg on ${currentBackend()} vs PyTorch ${peer.info.torch} (${peer.info.threads} thread${peer.info.threads === 1 ? '' : 's'}${peer.info.gymnasium ? `, Gymnasium ${peer.info.gymnasium}` : ', no Gymnasium'})`
+    ? `relax-pg on ${currentBackend()} vs PyTorch ${peer.info.torch} (${peer.info.threads} thread${peer.info.threads === 1 ? '' : 's'}, BLAS ${peer.info.blas ?? 'unknown'}${peer.info.gymnasium ? `, Gymnasium ${peer.info.gymnasium}` : ', no Gymnasium'})`
     : `relax-pg on ${currentBackend()}; peers not run`;
   try {
     for (const section of ORDER) {

@@ -26,10 +26,17 @@ export interface PeerInfo {
   torch: string;
   numpy: string;
   threads: number;
+  /** The BLAS library torch loaded (e.g. openblas-pthread/libblas.so.3; blas/libblas.so.3 is Debian's unoptimised reference BLAS). */
+  blas?: string | null;
   gymnasium: string | null;
   gymnasiumError: string | null;
   /** What the whole-episode peer steps: Gymnasium's CartPole-v1, or bench/peer/cartpole_env.py without it. */
   episodeEnv?: string;
+}
+
+/** Debian's reference BLAS: a peer on it runs products several times slower than OpenBLAS, so its ratios flatter relax-pg. */
+export function referenceBlas(info: PeerInfo): boolean {
+  return info.blas === 'blas/libblas.so.3';
 }
 
 export type Reply = Record<string, unknown> & { ok: boolean; error?: string };

@@ -1,6 +1,6 @@
 // A stand-in for bench/peer/server.py speaking its protocol, for tests without torch.
 // FAKE_PEER_MODE: 'ok' (default), 'notorch' (greets with an import error), 'crash' (exits
-// before greeting), 'die' (exits at the second run request).
+// before greeting), 'die' (exits at the second run request). FAKE_PEER_BLAS: the BLAS it reports.
 import { createInterface } from 'node:readline';
 
 const mode = process.env.FAKE_PEER_MODE ?? 'ok';
@@ -13,7 +13,7 @@ if (mode === 'notorch') {
   say({ ok: false, error: "ModuleNotFoundError: No module named 'torch'" });
   process.exit(0);
 }
-say({ ok: true, torch: 'fake', numpy: 'fake', threads: 1, gymnasium: null, gymnasiumError: 'none' });
+say({ ok: true, torch: 'fake', numpy: 'fake', threads: 1, blas: process.env.FAKE_PEER_BLAS ?? 'openblas-pthread/libblas.so.3', gymnasium: null, gymnasiumError: 'none' });
 let runs = 0;
 createInterface({ input: process.stdin }).on('line', (line) => {
   const req = JSON.parse(line);

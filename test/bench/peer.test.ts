@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { PeerProcess, pythonCommand } from '../../bench/ratio/peer.js';
+import { PeerProcess, pythonCommand, referenceBlas } from '../../bench/ratio/peer.js';
 import { measure } from '../../bench/ratio/measure.js';
 import { summarise } from '../../bench/ratio/result.js';
 import type { Workload } from '../../bench/ratio/workloads.js';
@@ -36,6 +36,20 @@ function fakeWorkload(calls: number[]): Workload {
 
 afterEach(() => {
   delete process.env.FAKE_PEER_MODE;
+  delete process.env.FAKE_PEER_BLAS;
+});
+
+describe('the peer\'s BLAS', () => {
+  it('is reported at greeting, and Debian\'s reference BLAS is told from OpenBLAS by its directory', async () => {
+    for (const [blas, reference] of [['openblas-pthread/libblas.so.3', false], ['blas/libblas.so.3', true]] as const) {
+      process.env.FAKE_PEER_BLAS = blas;
+      const peer = await startFake('ok');
+      expect(peer).toBeInstanceOf(PeerProcess);
+      expect((peer as PeerProcess).info.blas).toBe(blas);
+      expect(referenceBlas((peer as PeerProcess).info)).toBe(reference);
+      await (peer as PeerProcess).quit();
+    }
+  });
 });
 
 describe('PyTorch peer process', () => {
