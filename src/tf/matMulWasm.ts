@@ -7,10 +7,13 @@
 // of B's row k and splatting R scalars of A's column k. A is addressed
 // through two byte strides (row i, column k), so Aᵀ·B costs the same as A·B.
 //
-// Every output is Σ_k a_ik·b_kj summed from 0 in increasing k, each × and +
-// rounded to float32 (no FMA in wasm SIMD): the same result as the naive
-// scalar loop, whichever block an output falls in.
-import { assemble, simdAvailable } from '../wasm/wat.js';
+// Every output is Σ_k a_ik·b_kj summed from 0 in increasing k. With relaxed
+// SIMD each step is one f32x4.relaxed_madd: a·b + c rounded once where the
+// CPU fuses (wat.ts's fusedMultiplyAdd), × and + each rounded where it does
+// not; without it, f32x4.mul then f32x4.add. Either way the result is the
+// naive scalar loop of the same kind, whichever block an output falls in
+// (the scalar columns use lane 0 of the same vector instruction).
+import { assemble, fusedMultiplyAdd, simdAvailable } from '../wasm/wat.js';
 import type { WasmMemory } from './adamWasm.js';
 
 /** mm(pa, pb, pc, M, K, N, ai, ak): byte offsets of A, B, C; A's byte strides over i and k. */
@@ -19,7 +22,10 @@ export type MatMulFn = (pa: number, pb: number, pc: number, M: number, K: number
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** An R-row × 4V-column block of C from B's rows k = 0 … K − 1 (nb: B's and C's row stride in bytes). */
-function block(R: number, V: number): string {
+/** acc + a·b on f32x4: one relaxed_madd, or a mul and an add. */
+const madd = (fma: boolean, a: string, b: string, acc: string) => (fma ? `(f32x4.relaxed_madd ${a} ${b} ${acc})` : `(f32x4.add ${acc} (f32x4.mul ${a} ${b}))`);
+
+function block(R: number, V: number, fma: boolean): string {
   const name = `$blk_${R}_${V}`;
   const rows = range(R);
   const vecs = range(V);
@@ -39,7 +45,7 @@ function block(R: number, V: number): string {
         ${rows
           .map(
             (r) => `(local.set $a (v128.load32_splat (local.get $p${r})))
-        ${vecs.map((v) => `(local.set ${acc(r, v)} (f32x4.add (local.get ${acc(r, v)}) (f32x4.mul (local.get $a) (local.get $b${v}))))`).join('\n        ')}
+        ${vecs.map((v) => `(local.set ${acc(r, v)} ${madd(fma, '(local.get $a)', `(local.get $b${v})`, `(local.get ${acc(r, v)})`)})`).join('\n        ')}
         (local.set $p${r} (i32.add (local.get $p${r}) (local.get $ak)))`,
           )
           .join('\n        ')}
@@ -50,19 +56,19 @@ function block(R: number, V: number): string {
       .join('\n    ')})`;
 }
 
-/** One output, scalar (the last N mod 4 columns). */
-const cell = `
+/** One output (the last N mod 4 columns), in lane 0 of the blocks' instruction so that it rounds as they do. */
+const cell = (fma: boolean) => `
   (func $cell (param $pa i32) (param $pb i32) (param $pc i32) (param $K i32) (param $nb i32) (param $ak i32)
-    (local $k i32) (local $s f32)
+    (local $k i32) (local $s v128)
     (block $done
       (br_if $done (i32.eqz (local.get $K)))
       (loop $next
-        (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $pa)) (f32.load (local.get $pb)))))
+        (local.set $s ${madd(fma, '(v128.load32_splat (local.get $pa))', '(v128.load32_splat (local.get $pb))', '(local.get $s)')})
         (local.set $pa (i32.add (local.get $pa) (local.get $ak)))
         (local.set $pb (i32.add (local.get $pb) (local.get $nb)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br_if $next (i32.lt_u (local.get $k) (local.get $K)))))
-    (f32.store (local.get $pc) (local.get $s)))`;
+    (f32.store (local.get $pc) (f32x4.extract_lane 0 (local.get $s))))`;
 
 /** Columns j … j + 4V − 1 of C, all rows: B's column panel (K × 4V) stays in L1 while A's rows stream past. */
 function panel(R: number, V: number): string {
@@ -120,13 +126,13 @@ function product(R: number, V: number): string {
       (br $o))))`;
 }
 
-/** The module text for R-row, 4V-column register blocks. */
-export function matMulWat(R: number, V: number): string {
+/** The module text for R-row, 4V-column register blocks; `fma`: each step one relaxed_madd. */
+export function matMulWat(R: number, V: number, fma = false): string {
   const shapes = [...new Set([`${R}_${V}`, `${R}_1`, `1_${V}`, '1_1'])].map((t) => t.split('_').map(Number));
   return `(module
   (import "env" "memory" (memory 1))
-  ${shapes.map(([r, v]) => block(r, v)).join('\n')}
-  ${cell}
+  ${shapes.map(([r, v]) => block(r, v, fma)).join('\n')}
+  ${cell(fma)}
   ${[...new Set([V, 1])].map((v) => panel(R, v)).join('\n')}
   ${product(R, V)})`;
 }
@@ -136,12 +142,15 @@ export const BLOCK = { rows: 4, vectors: 2 };
 
 const instances = new WeakMap<WasmMemory, MatMulFn | null>();
 
-/** mm() bound to `memory` (the module imports it), or null where WebAssembly SIMD is unavailable. */
-export function wasmMatMul(memory: WasmMemory, R = BLOCK.rows, V = BLOCK.vectors): MatMulFn | null {
-  const standard = R === BLOCK.rows && V === BLOCK.vectors;
+/** Whether the products use relaxed_madd here (relaxed SIMD present). */
+export const MADD = fusedMultiplyAdd !== undefined;
+
+/** mm() bound to `memory` (the module imports it), or null where WebAssembly SIMD is unavailable; `fma` false keeps mul + add (tests). */
+export function wasmMatMul(memory: WasmMemory, R = BLOCK.rows, V = BLOCK.vectors, fma = MADD): MatMulFn | null {
+  const standard = R === BLOCK.rows && V === BLOCK.vectors && fma === MADD;
   const cached = standard ? instances.get(memory) : undefined;
   if (cached !== undefined) return cached;
-  const fn = simdAvailable ? (assemble(matMulWat(R, V), { env: { memory } }).mm as MatMulFn) : null;
+  const fn = simdAvailable ? (assemble(matMulWat(R, V, fma), { env: { memory } }).mm as MatMulFn) : null;
   if (standard) instances.set(memory, fn);
   return fn;
 }

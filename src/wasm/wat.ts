@@ -2,6 +2,7 @@
 // so a hand-written SIMD loop reads as instructions rather than opcode bytes.
 // wabt loads once per thread (~20 ms, top-level await); assembling a small
 // module takes a few ms, so callers assemble once and keep the instance.
+import { setFlagsFromString } from 'node:v8';
 import wabtInit from 'wabt';
 
 /** The few WebAssembly types used (the project's lib settings do not declare the global). */
@@ -27,9 +28,9 @@ export const simdAvailable: boolean = (() => {
   }
 })();
 
-/** The binary of a module in WebAssembly text (SIMD enabled); a syntax error throws with wabt's message. */
+/** The binary of a module in WebAssembly text (SIMD and relaxed SIMD enabled); a syntax error throws with wabt's message. */
 export function watToBinary(text: string): Uint8Array {
-  const parsed = wabt.parseWat('module.wat', text, { simd: true });
+  const parsed = wabt.parseWat('module.wat', text, { simd: true, relaxed_simd: true });
   try {
     parsed.resolveNames();
     parsed.validate();
@@ -51,3 +52,31 @@ export function newMemory(pages: number): WasmMemory {
   if (!api) throw new Error('this runtime has no WebAssembly');
   return new api.Memory({ initial: pages });
 }
+
+/**
+ * f32x4.relaxed_madd(a, b, c) = a·b + c with one rounding where the CPU has
+ * FMA: about 1.4× the products' throughput here. Relaxed SIMD is on by
+ * default from Node 22; Node 20's V8 has it behind a flag, which is turned
+ * on here before any module that uses it is compiled. `fusedMultiplyAdd`:
+ * whether relaxed_madd rounds once on this machine (x64 without FMA3 gives
+ * a·b rounded, then + c rounded); undefined without relaxed SIMD.
+ */
+export const fusedMultiplyAdd: boolean | undefined = (() => {
+  if (!simdAvailable) return undefined;
+  // (1 + 2⁻¹²)² − 1 = 2⁻¹¹ + 2⁻²⁴ exactly; rounding the square first loses the 2⁻²⁴.
+  const probe = `(module (func (export "f") (result f32)
+    (f32x4.extract_lane 0 (f32x4.relaxed_madd (f32x4.splat (f32.const 1.000244140625)) (f32x4.splat (f32.const 1.000244140625)) (f32x4.splat (f32.const -1))))))`;
+  const run = () => (assemble(probe).f as () => number)();
+  let value: number;
+  try {
+    value = run();
+  } catch {
+    try {
+      setFlagsFromString('--experimental-wasm-relaxed-simd');
+      value = run();
+    } catch {
+      return undefined;
+    }
+  }
+  return value === 2 ** -11 + 2 ** -24;
+})();

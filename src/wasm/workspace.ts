@@ -6,7 +6,8 @@
 // out); a second region of the same size holds the transposes of mmT, which
 // never need more than the operands they come from. Without WebAssembly SIMD
 // the arrays live in a plain buffer and the products are JavaScript loops
-// with the kernel's order of operations, so the bits are the same.
+// with the kernel's order of operations: the same bits where the kernel's
+// multiply-add is not fused (matMulWasm.ts), within float32 rounding where it is.
 import { newMemory, simdAvailable, type WasmMemory } from './wat.js';
 import { wasmMatMul, type MatMulFn } from '../tf/matMulWasm.js';
 
@@ -104,10 +105,18 @@ export class Workspace {
   }
 }
 
-/** out [cols, rows] = xᵀ for x [rows, cols]. */
-function transpose(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const o = i * cols;
-    for (let j = 0; j < cols; j++) out[j * rows + i] = x[o + j];
+const TILE = 16;
+
+/** out [cols, rows] = xᵀ for x [rows, cols], in 16 × 16 tiles so that the strided writes stay in a few cache lines. */
+export function transpose(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+  for (let i0 = 0; i0 < rows; i0 += TILE) {
+    const i1 = Math.min(i0 + TILE, rows);
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = Math.min(j0 + TILE, cols);
+      for (let i = i0; i < i1; i++) {
+        const o = i * cols;
+        for (let j = j0; j < j1; j++) out[j * rows + i] = x[o + j];
+      }
+    }
   }
 }

@@ -1,7 +1,8 @@
 // The unpacked SIMD product (src/tf/matMul.ts, matMulWasm.ts) on the wasm
 // backend:
 //   - the same bits as the naive float32 loop Σ_k a_ik·b_kj summed from 0 in
-//     increasing k (each × and + rounded), on shapes that hit every block
+//     increasing k (each step rounded as the kernel rounds it: once with a
+//     fused multiply-add, else × and + each), on shapes that hit every block
 //     and tail of the kernel, for a·b and aᵀ·b;
 //   - within the dot-product bound |ĉ − c| ≤ γ_K Σ_k |a_ik||b_kj|,
 //     γ_K = K·u/(1 − K·u), u = 2⁻²⁴, of the float64 product (the inputs are
@@ -13,6 +14,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { tf, initBackend } from '../../src/tf/index.js';
 import { Rng } from '../../src/random/index.js';
 import { freshMatMul, freshMatMulActive, fixedFreshMul, setFreshMatMul } from '../../src/tf/matMul.js';
+import { kernelStep } from './naiveProduct.js';
 import { autodiffSecondOrder, finiteDifferenceSecondOrder, relativeError, type Fn } from './secondOrder.js';
 
 const u = 2 ** -24;
@@ -36,7 +38,7 @@ function references(a: Float32Array, b: Float32Array, M: number, K: number, N: n
       for (let k = 0; k < K; k++) {
         const aik = transposeA ? a[k * M + i] : a[i * K + k];
         const p = aik * b[k * N + j];
-        s = f(s + f(p));
+        s = kernelStep(s, aik, b[k * N + j]);
         e += p;
         abs += Math.abs(p);
       }

@@ -8,7 +8,8 @@
 //   (−(2b − 1)/B)ᵀ·r = −(2/B) Σ_{i: b_ij = 1} r_i + (1/B) Σ_i r_i.
 // So every output row is out_o = α·Σ_t M[list_o[t]] − a_o·sub, which one
 // WebAssembly call computes for all rows, 32 columns at a time (eight f32x4
-// accumulators in registers: each gathered row is read as whole cache lines).
+// accumulators in registers: each gathered row is read as whole cache lines;
+// column blocks outermost, so a block of M stays in L1 while every row gathers from it).
 // Rows are added in increasing index from 0, each + rounded to float32; a
 // JavaScript loop with the same order is the fallback without SIMD. A matrix
 // that is not exactly 0/1 is refused (`index` returns false) and the caller
@@ -24,7 +25,11 @@ type GatherFn = (pm: number, pidx: number, pstart: number, nOut: number, pout: n
 
 const WIDE = 8;
 const acc = (q: number) => `$acc${q}`;
-/** A column block of `width` f32x4 accumulators (or one f32 lane when scalar) starting at column $col. */
+/**
+ * One column block width: for each block of columns, every output row in turn, so the block of M
+ * (C rows of 32 columns: 26 KB for the decoder's D) stays in L1 while all rows gather from it.
+ * `width` f32x4 accumulators, or one f32 lane when scalar.
+ */
 function block(width: number, scalar: boolean): string {
   const step = scalar ? 1 : 4 * width;
   const zero = scalar ? '(f32.const 0)' : '(v128.const f32x4 0 0 0 0)';
@@ -34,25 +39,36 @@ function block(width: number, scalar: boolean): string {
   const name = (q: number) => (scalar ? '$s' : acc(q));
   const out = (q: number, v: string) =>
     scalar
-      ? `(f32.store (i32.add (local.get $outRow) (i32.shl (local.get $col) (i32.const 2)))
-           (f32.sub (f32.mul (local.get $alpha) ${v}) (f32.mul (local.get $a) (f32.load (i32.add (local.get $psub) (i32.shl (local.get $col) (i32.const 2)))))))`
-      : `(v128.store offset=${16 * q} (i32.add (local.get $outRow) (i32.shl (local.get $col) (i32.const 2)))
-           (f32x4.sub (f32x4.mul (local.get $alphaV) ${v}) (f32x4.mul (local.get $aV) (v128.load offset=${16 * q} (i32.add (local.get $psub) (i32.shl (local.get $col) (i32.const 2)))))))`;
+      ? `(f32.store (local.get $outAt)
+           (f32.sub (f32.mul (local.get $alpha) ${v}) (f32.mul (local.get $a) (f32.load (local.get $subAt)))))`
+      : `(v128.store offset=${16 * q} (local.get $outAt)
+           (f32x4.sub (f32x4.mul (local.get $alphaV) ${v}) (f32x4.mul (local.get $aV) (v128.load offset=${16 * q} (local.get $subAt)))))`;
   const tag = scalar ? 's' : `w${width}`;
   return `
     (block $end_${tag} (loop $cols_${tag}
       (br_if $end_${tag} (i32.gt_u (i32.add (local.get $col) (i32.const ${step})) (local.get $N)))
-      ${qs.map((q) => `(local.set ${name(q)} ${zero})`).join(' ')}
-      (local.set $t (local.get $from))
-      (block $done_${tag} (loop $list_${tag}
-        (br_if $done_${tag} (i32.ge_u (local.get $t) (local.get $to)))
-        (local.set $row (i32.add (local.get $pm)
-          (i32.add (i32.mul (i32.load (i32.add (local.get $pidx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rowBytes))
-                   (i32.shl (local.get $col) (i32.const 2)))))
-        ${qs.map((q) => `(local.set ${name(q)} (${add} (local.get ${name(q)}) ${load(q)}))`).join('\n        ')}
-        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-        (br $list_${tag})))
-      ${qs.map((q) => out(q, `(local.get ${name(q)})`)).join('\n      ')}
+      (local.set $colBytes (i32.shl (local.get $col) (i32.const 2)))
+      (local.set $mCol (i32.add (local.get $pm) (local.get $colBytes)))
+      (local.set $subAt (i32.add (local.get $psub) (local.get $colBytes)))
+      (local.set $o (i32.const 0))
+      (block $rows_end_${tag} (loop $rows_${tag}
+        (br_if $rows_end_${tag} (i32.ge_u (local.get $o) (local.get $nOut)))
+        ${qs.map((q) => `(local.set ${name(q)} ${zero})`).join(' ')}
+        (local.set $t (i32.load (i32.add (local.get $pstart) (i32.shl (local.get $o) (i32.const 2)))))
+        (local.set $to (i32.load (i32.add (local.get $pstart) (i32.shl (i32.add (local.get $o) (i32.const 1)) (i32.const 2)))))
+        (block $done_${tag} (loop $list_${tag}
+          (br_if $done_${tag} (i32.ge_u (local.get $t) (local.get $to)))
+          (local.set $row (i32.add (local.get $mCol)
+            (i32.mul (i32.load (i32.add (local.get $pidx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rowBytes))))
+          ${qs.map((q) => `(local.set ${name(q)} (${add} (local.get ${name(q)}) ${load(q)}))`).join('\n          ')}
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br $list_${tag})))
+        (local.set $a (f32.load (i32.add (local.get $pa) (i32.mul (local.get $o) (local.get $aStride)))))
+        ${scalar ? '' : '(local.set $aV (f32x4.splat (local.get $a)))'}
+        (local.set $outAt (i32.add (i32.add (local.get $pout) (i32.mul (local.get $o) (local.get $rowBytes))) (local.get $colBytes)))
+        ${qs.map((q) => out(q, `(local.get ${name(q)})`)).join('\n        ')}
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $rows_${tag})))
       (local.set $col (i32.add (local.get $col) (i32.const ${step})))
       (br $cols_${tag})))`;
 }
@@ -61,24 +77,16 @@ const MODULE = `(module
   (import "env" "memory" (memory 1))
   (func (export "gather") (param $pm i32) (param $pidx i32) (param $pstart i32) (param $nOut i32) (param $pout i32) (param $N i32)
       (param $alpha f32) (param $pa i32) (param $aStride i32) (param $psub i32)
-    (local $o i32) (local $col i32) (local $t i32) (local $from i32) (local $to i32) (local $row i32) (local $outRow i32) (local $rowBytes i32)
+    (local $o i32) (local $col i32) (local $t i32) (local $to i32) (local $row i32) (local $outAt i32) (local $rowBytes i32)
+    (local $colBytes i32) (local $mCol i32) (local $subAt i32)
     (local $a f32) (local $s f32) (local $alphaV v128) (local $aV v128)
     ${Array.from({ length: WIDE }, (_, q) => `(local ${acc(q)} v128)`).join(' ')}
     (local.set $rowBytes (i32.shl (local.get $N) (i32.const 2)))
     (local.set $alphaV (f32x4.splat (local.get $alpha)))
-    (block $rows_end (loop $rows
-      (br_if $rows_end (i32.ge_u (local.get $o) (local.get $nOut)))
-      (local.set $from (i32.load (i32.add (local.get $pstart) (i32.shl (local.get $o) (i32.const 2)))))
-      (local.set $to (i32.load (i32.add (local.get $pstart) (i32.shl (i32.add (local.get $o) (i32.const 1)) (i32.const 2)))))
-      (local.set $a (f32.load (i32.add (local.get $pa) (i32.mul (local.get $o) (local.get $aStride)))))
-      (local.set $aV (f32x4.splat (local.get $a)))
-      (local.set $outRow (i32.add (local.get $pout) (i32.mul (local.get $o) (local.get $rowBytes))))
-      (local.set $col (i32.const 0))
-      ${block(WIDE, false)}
-      ${block(1, false)}
-      ${block(1, true)}
-      (local.set $o (i32.add (local.get $o) (i32.const 1)))
-      (br $rows)))))`;
+    (local.set $col (i32.const 0))
+    ${block(WIDE, false)}
+    ${block(1, false)}
+    ${block(1, true)}))`;
 
 const instances = new WeakMap<WasmMemory, GatherFn>();
 function gatherOn(memory: WasmMemory): GatherFn {

@@ -60,10 +60,11 @@ export function decode(a: DecoderArrays, x: Float32Array, rows: number, B: numbe
 
 /**
  * out = scale · g·Dᵀ + add (add [B, L], tiled over the row blocks), with g
- * [rows, P]: ∂f/∂R = 2 (x − σ(ℓ))·Dᵀ + (p − θ) and its tangent.
+ * [rows, P] and DT = Dᵀ [P, L] (transposed once a step: g is as large as D,
+ * so mmT's transposes of g would cost more): ∂f/∂R = 2 (x − σ(ℓ))·Dᵀ + (p − θ) and its tangent.
  */
-export function throughDecoderT(ws: Workspace, g: Float32Array, D: Float32Array, out: Float32Array, rows: number, L: number, P: number, scale: number, add?: Float32Array, B = rows): void {
-  ws.mmT(g, D, out, rows, P, L);
+export function throughDecoderT(ws: Workspace, g: Float32Array, DT: Float32Array, out: Float32Array, rows: number, L: number, P: number, scale: number, add?: Float32Array, B = rows): void {
+  ws.mm(g, DT, out, rows, P, L);
   const n = rows * L;
   const period = B * L;
   if (add) for (let m = 0; m < n; m++) out[m] = scale * out[m] + add[m % period];

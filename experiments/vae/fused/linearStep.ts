@@ -8,7 +8,7 @@
 // tfjs: the tape path's ~700 kernels a step become 9 products (6 for
 // REINFORCE; RELAX's residual adds its own) and a few loops.
 import { tf } from '../../../src/tf/index.js';
-import { Workspace } from '../../../src/wasm/workspace.js';
+import { Workspace, transpose } from '../../../src/wasm/workspace.js';
 import { readInto } from '../../../src/nn/heap.js';
 import { reinforce } from '../../../src/estimators/index.js';
 import { fusedUpdatesEnabled } from '../../../agents/fusedUpdate.js';
@@ -56,7 +56,7 @@ function layout(B: number, L: number, P: number, relaxed: boolean) {
     dfdR: 2 * soft, logitTangent: pair * P, dfdRTangent: 2 * soft,
     ghat: B * L, G: B * L, zBoth: 2 * soft, cotN: pair, cotDN: 2 * soft,
     gW: P * L, gc: L, gD: L * P, gd: P, gPrior: L, scaledGhat: B * L, scaledSigned: B * L, minusMean: B,
-    onesL: L, colSumD: P,
+    onesL: L, colSumD: P, u: B * L, v: B * L, DT: relaxed ? P * L : 0,
   };
 }
 
@@ -134,8 +134,8 @@ export class FusedLinearStep {
     const mean = this.mean;
     for (let i = 0; i < B; i++) for (let k = 0, o = i * P; k < P; k++) xc[o + k] = x[o + k] - mean[k];
     // The draws of drawNoise: u, then v (drawn even where unused).
-    const u = parts.noise.uniforms(B * L);
-    const v = parts.noise.uniforms(B * L);
+    const u = parts.noise.uniformsInto(a.u);
+    const v = parts.noise.uniformsInto(a.v);
 
     if (this.binary.index(x)) this.binary.encode(a.W, mean, theta);
     else ws.mm(xc, a.W, theta, B, P, L);
@@ -157,7 +157,8 @@ export class FusedLinearStep {
 
     let cvGrads: tf.NamedTensorMap | undefined;
     if (rebar) {
-      throughDecoderT(ws, this.view.relaxedResid, a.D, a.dfdR, 2 * B, L, P, 2, a.pmt, B);
+      transpose(a.D, a.DT, L, P);
+      throughDecoderT(ws, this.view.relaxedResid, a.DT, a.dfdR, 2 * B, L, P, 2, a.pmt, B);
       decoderTangent(ws, a, a.tangent, B, L, P);
       const res = this.residual;
       if (res) {

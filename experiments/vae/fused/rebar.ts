@@ -41,7 +41,9 @@ export function relaxRows(a: RelaxedArrays, lambda: number, B: number, L: number
 }
 
 export interface TangentArrays {
+  /** The decoder's weights D [L, P] and DT = Dᵀ [P, L]. */
   D: Float32Array;
+  DT: Float32Array;
   /** σ(ℓ)(1 − σ(ℓ)) at the relaxed rows [2B, P]. */
   curvature: Float32Array;
   /** Scratch [2B, P]: ℓ′ / 2, then the cotangent through σ. */
@@ -52,11 +54,11 @@ export interface TangentArrays {
 
 /** ∂f/∂R′ = −2 (σ(ℓ)(1 − σ(ℓ)) ⊙ 2 R′·D)·Dᵀ for the relaxed rows, from `tangent` = [s′; s̃′]. */
 export function decoderTangent(ws: Workspace, t: TangentArrays, tangent: Float32Array, B: number, L: number, P: number): void {
-  const { D, curvature, logitTangent, dfdRTangent } = t;
+  const { D, DT, curvature, logitTangent, dfdRTangent } = t;
   ws.mm(tangent, D, logitTangent, 2 * B, L, P);
   const n = 2 * B * P;
   for (let m = 0; m < n; m++) logitTangent[m] = 2 * curvature[m] * logitTangent[m];
-  throughDecoderT(ws, logitTangent, D, dfdRTangent, 2 * B, L, P, -2);
+  throughDecoderT(ws, logitTangent, DT, dfdRTangent, 2 * B, L, P, -2);
 }
 
 export interface EstimateArrays {

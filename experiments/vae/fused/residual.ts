@@ -14,7 +14,7 @@
 // where ḡh_l is the cotangent of δ_l W_{l+1}ᵀ carried down from
 // ḡ = scale · cotDN ⊙ q (the cotangent of δ_0 W_zᵀ).
 import { tf } from '../../../src/tf/index.js';
-import type { Workspace } from '../../../src/wasm/workspace.js';
+import { transpose, type Workspace } from '../../../src/wasm/workspace.js';
 import type { NeuralControlVariate } from '../../../src/controlVariates/index.js';
 import { readInto } from '../../../src/nn/heap.js';
 
@@ -33,6 +33,9 @@ export class ResidualArrays {
   private readonly rows: number;
   private readonly W: Float32Array[];
   private readonly b: Float32Array[];
+  /** W_lᵀ for l ≥ 1 ([n_{l+1}, n_l]; WT[0] unused) and W_zᵀ [h_1, L]: the δ chain's products, transposed once a step. */
+  private readonly WT: Float32Array[];
+  private readonly WzT: Float32Array;
   /** The context xc [B, C]; a caller may write it here and pass it to forward (no copy). */
   readonly context: Float32Array;
   /** W_0's context rows W_c [C, h_1] and latent rows W_z [L, h_1]; the same split of ∂W_0. */
@@ -78,7 +81,9 @@ export class ResidualArrays {
     for (let l = 0; l + 1 < sizes.length; l++) {
       add(sizes[l] * sizes[l + 1]); // weights
       add(sizes[l + 1]); // biases
+      if (l > 0) add(sizes[l] * sizes[l + 1]); // transposed weights
     }
+    add(L * sizes[1]); // W_zᵀ
     for (const v of neural.variables) add(v.size); // gradients
     add(B * C);
     add(B * sizes[1]); // P
@@ -109,10 +114,13 @@ export class ResidualArrays {
     const layers = sizes.length - 1;
     this.W = [];
     this.b = [];
+    this.WT = [new Float32Array(0)];
     for (let l = 0; l < layers; l++) {
       this.W.push(ws.alloc(sizes[l] * sizes[l + 1]));
       this.b.push(ws.alloc(sizes[l + 1]));
+      if (l > 0) this.WT.push(ws.alloc(sizes[l] * sizes[l + 1]));
     }
+    this.WzT = ws.alloc(L * sizes[1]);
     this.grads = neural.variables.map((v) => ws.alloc(v.size));
     this.context = ws.alloc(B * C);
     const h1 = sizes[1];
@@ -140,7 +148,9 @@ export class ResidualArrays {
     for (let l = 0; l < this.W.length; l++) {
       readInto(net.weights[l], this.W[l]);
       readInto(net.biases[l], this.b[l]);
+      if (l > 0) transpose(this.W[l], this.WT[l], this.sizes[l], this.sizes[l + 1]);
     }
+    transpose(this.Wz, this.WzT, this.L, this.sizes[1]);
     // τ rounded as tf.exp's float32 output.
     this.tau = f(Math.exp(logTemperature.dataSync()[0]));
     this.scale = scale ? scale.dataSync()[0] : 1;
@@ -189,12 +199,12 @@ export class ResidualArrays {
     // δ_l = m_l ⊙ δ_{l+1} W_{l+1}ᵀ, down to δ_0; then g = δ_0 W_zᵀ.
     for (let l = layers - 2; l >= 0; l--) {
       const n = sizes[l + 1];
-      ws.mmT(D[l + 1], W[l + 1], D[l], rows, sizes[l + 2], n);
+      ws.mm(D[l + 1], this.WT[l + 1], D[l], rows, sizes[l + 2], n);
       const h = H[l];
       const d = D[l];
       for (let k = 0; k < rows * n; k++) if (!(h[k] > 0)) d[k] = 0;
     }
-    ws.mmT(D[0], Wz, this.g, rows, h1, L);
+    ws.mm(D[0], this.WzT, this.g, rows, h1, L);
     const { g, dN } = this;
     for (let k = 0; k < rows * L; k++) dN[k] = scale * f(g[k] * q[k]);
   }
