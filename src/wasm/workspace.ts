@@ -10,6 +10,7 @@
 // multiply-add is not fused (matMulWasm.ts), within float32 rounding where it is.
 import { newMemory, simdAvailable, type WasmMemory } from './wat.js';
 import { wasmMatMul, type MatMulFn } from '../tf/matMulWasm.js';
+import { transpose, transposeKernel } from './transpose.js';
 
 const PAGE = 65536;
 const f = Math.fround;
@@ -20,6 +21,7 @@ const lanes = (n: number) => Math.ceil(n / 4) * 4;
 export class Workspace {
   private readonly buffer: ArrayBuffer;
   private readonly kernel: MatMulFn | null;
+  private readonly transposeBlocks?: ReturnType<typeof transposeKernel>;
   private readonly wasmMemory?: WasmMemory;
   /** Next free float of the arrays' region, and where the scratch region starts. */
   private top = 0;
@@ -38,6 +40,7 @@ export class Workspace {
       this.wasmMemory = memory;
       this.buffer = memory.buffer;
       this.kernel = wasmMatMul(memory);
+      this.transposeBlocks = this.kernel ? transposeKernel(memory) : undefined;
     } else {
       this.buffer = new ArrayBuffer(bytes);
       this.kernel = null;
@@ -94,29 +97,20 @@ export class Workspace {
     this.check(c, M * N, 'c');
     const aT = new Float32Array(this.buffer, this.scratchAt * 4, M * K);
     const cT = new Float32Array(this.buffer, (this.scratchAt + lanes(M * K)) * 4, N * M);
-    transpose(a, aT, M, K);
+    this.transpose(a, aT, M, K);
     this.mm(b, aT, cT, N, K, M);
-    transpose(cT, c, N, M);
+    this.transpose(cT, c, N, M);
+  }
+
+  /** out [cols, rows] = xᵀ for x [rows, cols], both arrays of this workspace (SIMD 4 × 4 blocks where it has them). */
+  transpose(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+    this.check(x, rows * cols, 'x');
+    this.check(out, rows * cols, 'out');
+    transpose(x, out, rows, cols, this.transposeBlocks);
   }
 
   private check(x: Float32Array, n: number, name: string): void {
     if (x.buffer !== this.buffer) throw new Error(`Workspace: operand ${name} is not an array of this workspace`);
     if (x.length < n) throw new Error(`Workspace: operand ${name} has ${x.length} entries, the product needs ${n}`);
-  }
-}
-
-const TILE = 16;
-
-/** out [cols, rows] = xᵀ for x [rows, cols], in 16 × 16 tiles so that the strided writes stay in a few cache lines. */
-export function transpose(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
-  for (let i0 = 0; i0 < rows; i0 += TILE) {
-    const i1 = Math.min(i0 + TILE, rows);
-    for (let j0 = 0; j0 < cols; j0 += TILE) {
-      const j1 = Math.min(j0 + TILE, cols);
-      for (let i = i0; i < i1; i++) {
-        const o = i * cols;
-        for (let j = j0; j < j1; j++) out[j * rows + i] = x[o + j];
-      }
-    }
   }
 }

@@ -197,14 +197,16 @@ describe('OnesIndex', () => {
   });
 
   it('refuses a matrix with NaN or 0.5, and then refuses to multiply until a 0/1 matrix is indexed', () => {
-    for (const bad of [Number.NaN, 0.5, -1, 2]) {
-      const p = problem(3, 4, 5, simdAvailable, 'refuse');
-      p.X[5] = bad;
-      expect(p.index.index(p.X)).toBe(false);
-      expect(() => p.index.times(p.M, p.out, 5, 1, p.sub)).toThrow(/not 0\/1/);
-      p.X[5] = 0;
-      expect(p.index.index(p.X)).toBe(true);
-      expect(() => p.index.times(p.M, p.out, 5, 1, p.sub)).not.toThrow();
-    }
+    // C = 6: entry 7 falls in a row's block of four, entry 10 in its tail of two.
+    for (const bad of [Number.NaN, 0.5, -1, 2])
+      for (const at of [7, 10]) {
+        const p = problem(3, 6, 5, simdAvailable, 'refuse');
+        p.X[at] = bad;
+        expect(p.index.index(p.X)).toBe(false);
+        expect(() => p.index.times(p.M, p.out, 5, 1, p.sub)).toThrow(/not 0\/1/);
+        p.X[at] = 0;
+        expect(p.index.index(p.X)).toBe(true);
+        expect(() => p.index.times(p.M, p.out, 5, 1, p.sub)).not.toThrow();
+      }
   });
 });

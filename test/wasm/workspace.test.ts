@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Workspace, transpose } from '../../src/wasm/workspace.js';
+import { Workspace } from '../../src/wasm/workspace.js';
 import { simdAvailable } from '../../src/wasm/wat.js';
 import { fma32, kernelStep, stepOf, unfused, type Step } from '../tf/naiveProduct.js';
 import { wasmMatMul } from '../../src/tf/matMulWasm.js';
@@ -68,12 +68,15 @@ describe.each([true, false].filter((s) => simdAvailable || !s))('Workspace (simd
     [3, 17],
     [16, 16],
     [33, 20],
+    [4, 4],
+    [5, 9],
+    [8, 7],
     [200, 784],
-  ])('transpose [%i, %i]: every entry moves to its mirror place, tiles and their ragged edges alike', (rows, cols) => {
+  ])('transpose [%i, %i]: every entry moves to its mirror place, whole 4 × 4 blocks and the edges alike', (rows, cols) => {
     const ws = new Workspace(2 * rows * cols + 8, { simd });
     const x = filled(ws, rows * cols, 5);
     const out = ws.alloc(rows * cols);
-    transpose(x, out, rows, cols);
+    ws.transpose(x, out, rows, cols);
     let wrong = 0;
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) wrong += +(out[j * rows + i] !== x[i * cols + j]);
     expect(wrong).toBe(0);

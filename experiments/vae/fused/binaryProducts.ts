@@ -23,6 +23,57 @@ import type { Workspace } from '../../../src/wasm/workspace.js';
  */
 type GatherFn = (pm: number, pidx: number, pstart: number, nOut: number, pout: number, N: number, alpha: number, pa: number, aStride: number, psub: number) => void;
 
+/**
+ * ones(px, R, C, plist, pstart), byte offsets: the columns of X's ones row by
+ * row into list, each row's first position into start (R + 1 entries); the
+ * count, or −1 when an entry is neither 0 nor 1. Four entries at a time:
+ * their ones as a bitmask, each column stored and the count advanced by its
+ * bit, so no branch depends on the values.
+ */
+type OnesFn = (px: number, R: number, C: number, plist: number, pstart: number) => number;
+interface Kernels {
+  gather: GatherFn;
+  ones: OnesFn;
+}
+
+const listEnd = '(i32.add (local.get $plist) (i32.shl (local.get $n) (i32.const 2)))';
+const ONES = `
+  (func (export "ones") (param $px i32) (param $R i32) (param $C i32) (param $plist i32) (param $pstart i32) (result i32)
+    (local $i i32) (local $k i32) (local $n i32) (local $m i32) (local $v v128) (local $bad v128) (local $x f32) (local $badS i32)
+    (block $rows_end (loop $rows
+      (br_if $rows_end (i32.ge_u (local.get $i) (local.get $R)))
+      (i32.store (i32.add (local.get $pstart) (i32.shl (local.get $i) (i32.const 2))) (local.get $n))
+      (local.set $k (i32.const 0))
+      (block $quads_end (loop $quads
+        (br_if $quads_end (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $C)))
+        (local.set $v (v128.load (local.get $px)))
+        ;; v(v − 1) ≠ 0: neither 0 nor 1 (NaN included).
+        (local.set $bad (v128.or (local.get $bad)
+          (f32x4.ne (f32x4.mul (local.get $v) (f32x4.sub (local.get $v) (f32x4.splat (f32.const 1)))) (v128.const f32x4 0 0 0 0))))
+        (local.set $m (i32x4.bitmask (f32x4.eq (local.get $v) (f32x4.splat (f32.const 1)))))
+        ${[0, 1, 2, 3]
+          .map(
+            (q) => `(i32.store ${listEnd} (i32.add (local.get $k) (i32.const ${q})))
+        (local.set $n (i32.add (local.get $n) (i32.and (i32.shr_u (local.get $m) (i32.const ${q})) (i32.const 1))))`,
+          )
+          .join('\n        ')}
+        (local.set $px (i32.add (local.get $px) (i32.const 16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $quads)))
+      (block $tail_end (loop $tail
+        (br_if $tail_end (i32.ge_u (local.get $k) (local.get $C)))
+        (local.set $x (f32.load (local.get $px)))
+        (local.set $badS (i32.or (local.get $badS) (f32.ne (f32.mul (local.get $x) (f32.sub (local.get $x) (f32.const 1))) (f32.const 0))))
+        (i32.store ${listEnd} (local.get $k))
+        (local.set $n (i32.add (local.get $n) (f32.eq (local.get $x) (f32.const 1))))
+        (local.set $px (i32.add (local.get $px) (i32.const 4)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $tail)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows)))
+    (i32.store (i32.add (local.get $pstart) (i32.shl (local.get $R) (i32.const 2))) (local.get $n))
+    (select (i32.const -1) (local.get $n) (i32.or (v128.any_true (local.get $bad)) (local.get $badS))))`;
+
 const WIDE = 8;
 const acc = (q: number) => `$acc${q}`;
 /**
@@ -86,12 +137,16 @@ const MODULE = `(module
     (local.set $col (i32.const 0))
     ${block(WIDE, false)}
     ${block(1, false)}
-    ${block(1, true)}))`;
+    ${block(1, true)})
+  ${ONES})`;
 
-const instances = new WeakMap<WasmMemory, GatherFn>();
-function gatherOn(memory: WasmMemory): GatherFn {
+const instances = new WeakMap<WasmMemory, Kernels>();
+function kernelsOn(memory: WasmMemory): Kernels {
   let k = instances.get(memory);
-  if (!k) instances.set(memory, (k = assemble(MODULE, { env: { memory } }).gather as GatherFn));
+  if (!k) {
+    const exports = assemble(MODULE, { env: { memory } });
+    instances.set(memory, (k = { gather: exports.gather as GatherFn, ones: exports.ones as OnesFn }));
+  }
   return k;
 }
 
@@ -101,7 +156,8 @@ const f = Math.fround;
 export class OnesIndex {
   /** Whether the last `index` found every entry exactly 0 or 1 (else the caller takes the dense product). */
   binary = false;
-  private readonly gather: GatherFn | undefined;
+  private readonly kernels: Kernels | undefined;
+  private readonly memory: WasmMemory | undefined;
   /** Columns of each row's ones, row by row, and where each row's list starts (R + 1 entries). */
   private readonly byRow: Int32Array;
   private readonly rowStart: Int32Array;
@@ -136,26 +192,33 @@ export class OnesIndex {
     this.one = ws.alloc(1);
     this.one[0] = 1;
     this.next = new Int32Array(C);
-    this.gather = simd && ws.memory ? gatherOn(ws.memory) : undefined;
+    this.memory = ws.memory;
+    this.kernels = simd && ws.memory ? kernelsOn(ws.memory) : undefined;
   }
 
   /** Build both lists from X [R, C]; sets and returns `binary`. */
   index(X: Float32Array): boolean {
     const { R, C, byRow, rowStart, byCol, colStart } = this;
+    if (X.length < R * C) throw new Error(`OnesIndex: ${X.length} entries, the index is for ${R} × ${C}`);
     let n = 0;
-    let other = 0;
-    for (let i = 0; i < R; i++) {
-      rowStart[i] = n;
-      // Without branches on the value: the ones fall at random, so a branch would mispredict half the time.
-      for (let k = 0, o = i * C; k < C; k++) {
-        const v = X[o + k];
-        byRow[n] = k;
-        n += +(v === 1);
-        other |= +(v * (v - 1) !== 0);
+    if (this.kernels && X.buffer === this.memory!.buffer) {
+      n = this.kernels.ones(X.byteOffset, R, C, byRow.byteOffset, rowStart.byteOffset);
+      if (n < 0) return (this.binary = false);
+    } else {
+      let other = 0;
+      for (let i = 0; i < R; i++) {
+        rowStart[i] = n;
+        // Without branches on the value: the ones fall at random, so a branch would mispredict half the time.
+        for (let k = 0, o = i * C; k < C; k++) {
+          const v = X[o + k];
+          byRow[n] = k;
+          n += +(v === 1);
+          other |= +(v * (v - 1) !== 0);
+        }
       }
+      if (other) return (this.binary = false);
+      rowStart[R] = n;
     }
-    if (other) return (this.binary = false);
-    rowStart[R] = n;
     // Counting sort by column: rows come out in increasing order within each column.
     colStart.fill(0);
     for (let t = 0; t < n; t++) colStart[byRow[t] + 1]++;
@@ -181,8 +244,8 @@ export class OnesIndex {
 
   private sums(m: Float32Array, list: Int32Array, start: Int32Array, nOut: number, out: Float32Array, N: number, alpha: number, sub: Float32Array, a: Float32Array, aStride: number): void {
     if (!this.binary) throw new Error('OnesIndex: the last matrix indexed was not 0/1');
-    if (this.gather) {
-      this.gather(m.byteOffset, list.byteOffset, start.byteOffset, nOut, out.byteOffset, N, alpha, a.byteOffset, 4 * aStride, sub.byteOffset);
+    if (this.kernels) {
+      this.kernels.gather(m.byteOffset, list.byteOffset, start.byteOffset, nOut, out.byteOffset, N, alpha, a.byteOffset, 4 * aStride, sub.byteOffset);
       return;
     }
     const al = f(alpha);

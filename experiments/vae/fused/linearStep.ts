@@ -8,7 +8,7 @@
 // tfjs: the tape path's ~700 kernels a step become 9 products (6 for
 // REINFORCE; RELAX's residual adds its own) and a few loops.
 import { tf } from '../../../src/tf/index.js';
-import { Workspace, transpose } from '../../../src/wasm/workspace.js';
+import { Workspace } from '../../../src/wasm/workspace.js';
 import { readInto } from '../../../src/nn/heap.js';
 import { reinforce } from '../../../src/estimators/index.js';
 import { fusedUpdatesEnabled } from '../../../agents/fusedUpdate.js';
@@ -100,7 +100,7 @@ export class FusedLinearStep {
     if (simd) floats += SimdLatents.floats(B, L);
     this.ws = new Workspace(floats);
     this.a = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, this.ws.alloc(n)])) as Arrays;
-    if (neural) this.residual = new ResidualArrays(this.ws, neural, B, L, P);
+    if (neural) this.residual = new ResidualArrays(this.ws, neural, B, L, P, { simd });
     this.mean = this.ws.alloc(P);
     this.mean.set(model.dataMean.dataSync() as Float32Array);
     this.binary = new BinaryProducts(this.ws, B, P, L, { simd });
@@ -132,12 +132,14 @@ export class FusedLinearStep {
     // Locals: the arrays' record is a dictionary-mode object, slow to read inside loops.
     const { x, xc, theta, c, signed, b, f, ghat, score } = a;
     const mean = this.mean;
-    for (let i = 0; i < B; i++) for (let k = 0, o = i * P; k < P; k++) xc[o + k] = x[o + k] - mean[k];
+    const binary = this.binary.index(x);
+    // xc for the dense products (images that are not 0/1) and the residual's context only.
+    if (!binary || this.residual) for (let i = 0; i < B; i++) for (let k = 0, o = i * P; k < P; k++) xc[o + k] = x[o + k] - mean[k];
     // The draws of drawNoise: u, then v (drawn even where unused).
     const u = parts.noise.uniformsInto(a.u);
     const v = parts.noise.uniformsInto(a.v);
 
-    if (this.binary.index(x)) this.binary.encode(a.W, mean, theta);
+    if (binary) this.binary.encode(a.W, mean, theta);
     else ws.mm(xc, a.W, theta, B, P, L);
     for (let i = 0; i < B; i++) for (let j = 0, o = i * L; j < L; j++) theta[o + j] += c[j];
     if (this.simdLatents) this.simdLatents.sample(a, a.prior, u, v, relaxed);
@@ -157,7 +159,7 @@ export class FusedLinearStep {
 
     let cvGrads: tf.NamedTensorMap | undefined;
     if (rebar) {
-      transpose(a.D, a.DT, L, P);
+      ws.transpose(a.D, a.DT, L, P);
       throughDecoderT(ws, this.view.relaxedResid, a.DT, a.dfdR, 2 * B, L, P, 2, a.pmt, B);
       decoderTangent(ws, a, a.tangent, B, L, P);
       const res = this.residual;

@@ -14,9 +14,10 @@
 // where ḡh_l is the cotangent of δ_l W_{l+1}ᵀ carried down from
 // ḡ = scale · cotDN ⊙ q (the cotangent of δ_0 W_zᵀ).
 import { tf } from '../../../src/tf/index.js';
-import { transpose, type Workspace } from '../../../src/wasm/workspace.js';
+import type { Workspace } from '../../../src/wasm/workspace.js';
 import type { NeuralControlVariate } from '../../../src/controlVariates/index.js';
 import { readInto } from '../../../src/nn/heap.js';
+import { squashKernel, type SquashFn } from './residualSimd.js';
 
 const f = Math.fround;
 const lanes = (n: number) => Math.ceil(n / 4) * 4;
@@ -64,6 +65,8 @@ export class ResidualArrays {
   private readonly abar: Float32Array;
   private tau = 1;
   private scale = 1;
+  /** The squash of [z; z̃] as SIMD (residualSimd.ts), where the workspace has it. */
+  private readonly squash?: SquashFn;
 
   /** A Bernoulli residual on a ReLU MLP with a single output. */
   static applies(neural: NeuralControlVariate): boolean {
@@ -106,11 +109,14 @@ export class ResidualArrays {
     readonly B: number,
     readonly L: number,
     readonly C: number,
+    /** `simd: false` keeps the squash in JavaScript (tests; the fallback without SIMD). */
+    { simd = true }: { simd?: boolean } = {},
   ) {
     if (!ResidualArrays.applies(neural)) throw new Error('ResidualArrays: a Bernoulli residual on a ReLU MLP with one output only');
     const sizes = (this.sizes = neural.net.config.sizes);
     if (sizes[0] !== C + L) throw new Error(`ResidualArrays: the net takes ${sizes[0]} inputs, not C + L = ${C + L}`);
     const rows = (this.rows = 2 * B);
+    if (simd) this.squash = squashKernel(ws, rows * L);
     const layers = sizes.length - 1;
     this.W = [];
     this.b = [];
@@ -148,9 +154,9 @@ export class ResidualArrays {
     for (let l = 0; l < this.W.length; l++) {
       readInto(net.weights[l], this.W[l]);
       readInto(net.biases[l], this.b[l]);
-      if (l > 0) transpose(this.W[l], this.WT[l], this.sizes[l], this.sizes[l + 1]);
+      if (l > 0) this.ws.transpose(this.W[l], this.WT[l], this.sizes[l], this.sizes[l + 1]);
     }
-    transpose(this.Wz, this.WzT, this.L, this.sizes[1]);
+    this.ws.transpose(this.Wz, this.WzT, this.L, this.sizes[1]);
     // τ rounded as tf.exp's float32 output.
     this.tau = f(Math.exp(logTemperature.dataSync()[0]));
     this.scale = scale ? scale.dataSync()[0] : 1;
@@ -164,14 +170,16 @@ export class ResidualArrays {
     const layers = W.length;
     if (xc !== this.context) this.context.set(xc.length === B * C ? xc : xc.subarray(0, B * C));
     const { t, s, u, q } = this;
-    for (let k = 0; k < rows * L; k++) {
-      const tk = f(zBoth[k] / tau);
-      const sk = f(1 / (1 + Math.exp(-tk)));
-      t[k] = tk;
-      s[k] = sk;
-      u[k] = 2 * sk - 1;
-      q[k] = (2 * sk * (1 - sk)) / tau;
-    }
+    if (this.squash && zBoth.buffer === t.buffer) this.squash(zBoth.byteOffset, t.byteOffset, s.byteOffset, u.byteOffset, q.byteOffset, rows * L, tau);
+    else
+      for (let k = 0; k < rows * L; k++) {
+        const tk = f(zBoth[k] / tau);
+        const sk = f(1 / (1 + Math.exp(-tk)));
+        t[k] = tk;
+        s[k] = sk;
+        u[k] = 2 * sk - 1;
+        q[k] = (2 * sk * (1 - sk)) / tau;
+      }
     ws.mm(this.context, this.Wc, this.P, B, C, h1);
     // Layer 0: (xc·W_c + u·W_z) + b_0 in SplitResidual's order; no ReLU when it is the output layer.
     const a0 = layers === 1 ? this.y : H[0];
