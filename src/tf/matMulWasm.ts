@@ -13,7 +13,7 @@
 // not; without it, f32x4.mul then f32x4.add. Either way the result is the
 // naive scalar loop of the same kind, whichever block an output falls in
 // (the scalar columns use lane 0 of the same vector instruction).
-import { assemble, fusedMultiplyAdd, simdAvailable } from '../wasm/wat.js';
+import { assemble, madd, relaxedSimd, simdAvailable } from '../wasm/wat.js';
 import type { WasmMemory } from './adamWasm.js';
 
 /** mm(pa, pb, pc, M, K, N, ai, ak): byte offsets of A, B, C; A's byte strides over i and k. */
@@ -22,8 +22,6 @@ export type MatMulFn = (pa: number, pb: number, pc: number, M: number, K: number
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** An R-row × 4V-column block of C from B's rows k = 0 … K − 1 (nb: B's and C's row stride in bytes). */
-/** acc + a·b on f32x4: one relaxed_madd, or a mul and an add. */
-const madd = (fma: boolean, a: string, b: string, acc: string) => (fma ? `(f32x4.relaxed_madd ${a} ${b} ${acc})` : `(f32x4.add ${acc} (f32x4.mul ${a} ${b}))`);
 
 function block(R: number, V: number, fma: boolean): string {
   const name = `$blk_${R}_${V}`;
@@ -45,7 +43,7 @@ function block(R: number, V: number, fma: boolean): string {
         ${rows
           .map(
             (r) => `(local.set $a (v128.load32_splat (local.get $p${r})))
-        ${vecs.map((v) => `(local.set ${acc(r, v)} ${madd(fma, '(local.get $a)', `(local.get $b${v})`, `(local.get ${acc(r, v)})`)})`).join('\n        ')}
+        ${vecs.map((v) => `(local.set ${acc(r, v)} ${madd('(local.get $a)', `(local.get $b${v})`, `(local.get ${acc(r, v)})`, fma)})`).join('\n        ')}
         (local.set $p${r} (i32.add (local.get $p${r}) (local.get $ak)))`,
           )
           .join('\n        ')}
@@ -63,7 +61,7 @@ const cell = (fma: boolean) => `
     (block $done
       (br_if $done (i32.eqz (local.get $K)))
       (loop $next
-        (local.set $s ${madd(fma, '(v128.load32_splat (local.get $pa))', '(v128.load32_splat (local.get $pb))', '(local.get $s)')})
+        (local.set $s ${madd('(v128.load32_splat (local.get $pa))', '(v128.load32_splat (local.get $pb))', '(local.get $s)', fma)})
         (local.set $pa (i32.add (local.get $pa) (local.get $ak)))
         (local.set $pb (i32.add (local.get $pb) (local.get $nb)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
@@ -143,7 +141,7 @@ export const BLOCK = { rows: 4, vectors: 2 };
 const instances = new WeakMap<WasmMemory, MatMulFn | null>();
 
 /** Whether the products use relaxed_madd here (relaxed SIMD present). */
-export const MADD = fusedMultiplyAdd !== undefined;
+export const MADD = relaxedSimd;
 
 /** mm() bound to `memory` (the module imports it), or null where WebAssembly SIMD is unavailable; `fma` false keeps mul + add (tests). */
 export function wasmMatMul(memory: WasmMemory, R = BLOCK.rows, V = BLOCK.vectors, fma = MADD): MatMulFn | null {

@@ -80,3 +80,11 @@ export const fusedMultiplyAdd: boolean | undefined = (() => {
   }
   return value === 2 ** -11 + 2 ** -24;
 })();
+
+/** Whether relaxed SIMD runs here (its multiply-add fused or not). */
+export const relaxedSimd = fusedMultiplyAdd !== undefined;
+
+/** The text of a·b + c on f32x4: one relaxed_madd where relaxed SIMD runs (and `fma` is not false), else a mul and an add. */
+export function madd(a: string, b: string, c: string, fma = relaxedSimd): string {
+  return fma ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add (f32x4.mul ${a} ${b}) ${c})`;
+}

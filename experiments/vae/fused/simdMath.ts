@@ -3,26 +3,34 @@
 // here). Each snippet is an expression over locals the caller declares
 // (`simdLocals`); the constants are Cephes' (expf, logf: ~1 ulp).
 
+import { madd } from '../../../src/wasm/wat.js';
+
 export const splat = (c: number) => `(f32x4.splat (f32.const ${c}))`;
 export const get = (name: string) => `(local.get $${name})`;
 export const set = (name: string, value: string) => `(local.set $${name} ${value})`;
-/** Horner's rule: c[0]·tⁿ + … + c[n], in f32x4. */
-export const horner = (t: string, c: number[]) => c.slice(1).reduce((acc, k) => `(f32x4.add (f32x4.mul ${acc} ${t}) ${splat(k)})`, splat(c[0]));
+/** Horner's rule: c[0]·tⁿ + … + c[n], in f32x4 (each step one multiply-add where relaxed SIMD runs). */
+export const horner = (t: string, c: number[]) => c.slice(1).reduce((acc, k) => madd(acc, t, splat(k)), splat(c[0]));
 
 /** Scratch locals the snippets below use. */
 export const simdLocals = '(local $m_k v128) (local $m_r v128) (local $m_y v128) (local $m_u v128) (local $m_u2 v128) (local $m_e v128) (local $m_mask v128)';
 
+/** 1.5·2²³: adding it rounds to an integer (nearest, ties to even) and leaves that integer in the low bits. */
+const MAGIC = 12582912;
+const MAGIC_BITS = 0x4b400000;
+
 /**
  * $out = exp(a) for a ≤ 0 (clamped at −87, where 2ᵏ would leave the
- * normal range): a = k ln 2 + r, |r| ≤ ln2/2, eʳ by a degree-5 polynomial.
+ * normal range): a = k ln 2 + r, |r| ≤ ln2/2, eʳ by a degree-5 polynomial,
+ * 2ᵏ from k's bits (pmax, not max: no NaN fix-ups on x64).
  */
 export function expNonPositive(out: string, a: string): string {
   return `
-      ${set('m_r', `(f32x4.max ${a} ${splat(-87)})`)}
-      ${set('m_k', `(f32x4.nearest (f32x4.mul ${get('m_r')} ${splat(1.4426950408889634)}))`)}
+      ${set('m_r', `(f32x4.pmax ${a} ${splat(-87)})`)}
+      ${set('m_e', `(f32x4.add (f32x4.mul ${get('m_r')} ${splat(1.4426950408889634)}) ${splat(MAGIC)})`)}
+      ${set('m_k', `(f32x4.sub ${get('m_e')} ${splat(MAGIC)})`)}
       ${set('m_r', `(f32x4.sub (f32x4.sub ${get('m_r')} (f32x4.mul ${get('m_k')} ${splat(0.693359375)})) (f32x4.mul ${get('m_k')} ${splat(-2.12194440e-4)}))`)}
       ${set('m_y', `(f32x4.add (f32x4.add (f32x4.mul ${horner(get('m_r'), [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1])} (f32x4.mul ${get('m_r')} ${get('m_r')})) ${get('m_r')}) ${splat(1)})`)}
-      ${set(out, `(f32x4.mul ${get('m_y')} (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s ${get('m_k')}) (i32x4.splat (i32.const 127))) (i32.const 23)))`)}`;
+      ${set(out, `(f32x4.mul ${get('m_y')} (i32x4.shl (i32x4.sub ${get('m_e')} (i32x4.splat (i32.const ${MAGIC_BITS - 127}))) (i32.const 23)))`)}`;
 }
 
 /** $out = log(1 + e) for 0 ≤ e ≤ 1: 2 atanh(u), u = e/(2 + e) ≤ 1/3, to u¹⁵ (relative error < 1e-8). */
