@@ -4,8 +4,9 @@
 // before; weights that change every step therefore run at 4–8 GFLOP/s
 // there. This kernel reads B's rows where they lie (no packing): an R×4V
 // block of C is held in registers while k runs, each step loading V vectors
-// of B's row k and splatting R scalars of A's column k. A is addressed
-// through two byte strides (row i, column k), so Aᵀ·B costs the same as A·B.
+// of B's row k and splatting R scalars of A's column k; with fewer than R
+// rows (a vector times a matrix) each row of C streams B's rows once front
+// to back instead. A is addressed through two byte strides (row i, column k), so Aᵀ·B costs the same as A·B.
 //
 // Every output is Σ_k a_ik·b_kj summed from 0 in increasing k. With relaxed
 // SIMD each step is one f32x4.relaxed_madd: a·b + c rounded once where the
@@ -68,6 +69,47 @@ const cell = (fma: boolean) => `
         (br_if $next (i32.lt_u (local.get $k) (local.get $K)))))
     (f32.store (local.get $pc) (f32x4.extract_lane 0 (local.get $s))))`;
 
+/**
+ * Fewer rows than a block (a vector times a matrix): each row of C, zeroed,
+ * takes a_ik·B_k for k in increasing order, B read once front to back (the
+ * panels would read each of its rows in pieces, once per panel).
+ */
+const stream = (fma: boolean) => `
+  (func $stream (param $pa i32) (param $pb i32) (param $pc i32) (param $M i32) (param $K i32) (param $N i32) (param $ai i32) (param $ak i32)
+    (local $i i32) (local $k i32) (local $j i32) (local $nb i32) (local $n4 i32) (local $prow i32) (local $pak i32) (local $pbk i32) (local $at i32) (local $a v128)
+    (local.set $nb (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $n4 (i32.and (local.get $N) (i32.const -4)))
+    (block $rows_end (loop $rows
+      (br_if $rows_end (i32.ge_u (local.get $i) (local.get $M)))
+      (local.set $prow (i32.add (local.get $pc) (i32.mul (local.get $i) (local.get $nb))))
+      (memory.fill (local.get $prow) (i32.const 0) (local.get $nb))
+      (local.set $pak (i32.add (local.get $pa) (i32.mul (local.get $i) (local.get $ai))))
+      (local.set $pbk (local.get $pb))
+      (local.set $k (i32.const 0))
+      (block $ks_end (loop $ks
+        (br_if $ks_end (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $a (v128.load32_splat (local.get $pak)))
+        (local.set $j (i32.const 0))
+        (block $vs_end (loop $vs
+          (br_if $vs_end (i32.ge_u (local.get $j) (local.get $n4)))
+          (local.set $at (i32.add (local.get $prow) (i32.shl (local.get $j) (i32.const 2))))
+          (v128.store (local.get $at) ${madd('(local.get $a)', '(v128.load (i32.add (local.get $pbk) (i32.shl (local.get $j) (i32.const 2))))', '(v128.load (local.get $at))', fma)})
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $vs)))
+        (block $tail_end (loop $tail
+          (br_if $tail_end (i32.ge_u (local.get $j) (local.get $N)))
+          (local.set $at (i32.add (local.get $prow) (i32.shl (local.get $j) (i32.const 2))))
+          (f32.store (local.get $at) (f32x4.extract_lane 0
+            ${madd('(local.get $a)', '(v128.load32_splat (i32.add (local.get $pbk) (i32.shl (local.get $j) (i32.const 2))))', '(v128.load32_splat (local.get $at))', fma)}))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $tail)))
+        (local.set $pak (i32.add (local.get $pak) (local.get $ak)))
+        (local.set $pbk (i32.add (local.get $pbk) (local.get $nb)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $ks)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rows))))`;
+
 /** Columns j … j + 4V − 1 of C, all rows: B's column panel (K × 4V) stays in L1 while A's rows stream past. */
 function panel(R: number, V: number): string {
   const args = '(local.get $pa) (local.get $pb) (local.get $pc) (local.get $K) (local.get $nb) (local.get $ai) (local.get $ak)';
@@ -98,6 +140,9 @@ function product(R: number, V: number): string {
   (func (export "mm") (param $pa i32) (param $pb i32) (param $pc i32) (param $M i32) (param $K i32) (param $N i32) (param $ai i32) (param $ak i32)
     (local $j i32) (local $i i32) (local $nb i32)
     (local.set $nb (i32.shl (local.get $N) (i32.const 2)))
+    (if (i32.lt_u (local.get $M) (i32.const ${R})) (then
+      (call $stream (local.get $pa) (local.get $pb) (local.get $pc) (local.get $M) (local.get $K) (local.get $N) (local.get $ai) (local.get $ak))
+      (return)))
     (block $wide (loop $w
       (br_if $wide (i32.gt_u (i32.add (local.get $j) (i32.const ${4 * V})) (local.get $N)))
       ${panelCall(V)}
@@ -131,6 +176,7 @@ export function matMulWat(R: number, V: number, fma = false): string {
   (import "env" "memory" (memory 1))
   ${shapes.map(([r, v]) => block(r, v, fma)).join('\n')}
   ${cell(fma)}
+  ${stream(fma)}
   ${[...new Set([V, 1])].map((v) => panel(R, v)).join('\n')}
   ${product(R, V)})`;
 }

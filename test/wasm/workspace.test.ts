@@ -35,6 +35,10 @@ const shapes: [number, number, number][] = [
   [4, 8, 8],
   [9, 13, 17],
   [24, 200, 33],
+  // Fewer rows than a block: the row-streaming path, its vectors and its tail.
+  [1, 200, 784],
+  [2, 37, 70],
+  [3, 9, 101],
 ];
 
 describe.each([true, false].filter((s) => simdAvailable || !s))('Workspace (simd %s)', (simd) => {
