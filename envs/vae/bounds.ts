@@ -16,8 +16,20 @@ export function repeatRows(block: Float32Array, times: number): Float32Array {
 /**
  * ELBO (one sample per image) and the importance-weighted bound with k
  * samples, averaged over `count` images of `data` (count × pixels), in chunks.
+ * No gradient is taken, so the weights are held fixed: the products take the
+ * unpacked SIMD kernel (1.3–1.7× faster here than the packed matMul on the
+ * chunks' 2000 rows).
  */
 export function evaluateBounds(
+  model: BinaryVaeModel,
+  data: Float32Array,
+  count: number,
+  options: { iwaeSamples?: number; iwaeImages?: number; rng: Rng; chunk?: number },
+): { elbo: number; iwae?: number } {
+  return model.withFixedWeights(() => bounds(model, data, count, options), { once: true });
+}
+
+function bounds(
   model: BinaryVaeModel,
   data: Float32Array,
   count: number,
