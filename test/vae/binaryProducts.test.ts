@@ -8,6 +8,7 @@ import { Rng } from '../../src/random/index.js';
 import { Workspace } from '../../src/wasm/workspace.js';
 import { simdAvailable } from '../../src/wasm/wat.js';
 import { BinaryProducts, OnesIndex } from '../../experiments/vae/fused/binaryProducts.js';
+import { linearModelGradArrays } from '../../experiments/vae/fused/modelGrads.js';
 
 const EPS = 2 ** -23;
 
@@ -208,5 +209,47 @@ describe('OnesIndex', () => {
         expect(p.index.index(p.X)).toBe(true);
         expect(() => p.index.times(p.M, p.out, 5, 1, p.sub)).not.toThrow();
       }
+  });
+});
+
+// The model gradients with and without the lists of ones: ∂W and ∂D through the gathers equal the dense products.
+describe('linearModelGradArrays', () => {
+  it('∂W, ∂c, ∂D, ∂d and the prior’s gradient are the same with the lists of ones and without, within float32 rounding', () => {
+    const [B, L, P] = [6, 12, 37];
+    const run = (indexed: boolean) => {
+      const ws = new Workspace(BinaryProducts.floats(B, P, L) + OnesIndex.floats(B, L) + 4 * (2 * B * P + 3 * B * L + 3 * P * L + 2 * P + 4 * L + B) + 256);
+      const fill = (n: number, draw: () => number) => {
+        const v = ws.alloc(n);
+        for (let i = 0; i < n; i++) v[i] = draw();
+        return v;
+      };
+      const r2 = new Rng('model-grads');
+      const x = fill(B * P, () => (r2.next() < 0.2 ? 1 : 0));
+      const mean = fill(P, () => Math.fround(0.3 * r2.next()));
+      const xc = fill(B * P, () => 0);
+      for (let i = 0; i < B * P; i++) xc[i] = x[i] - mean[i % P];
+      const ghat = fill(B * L, () => Math.fround(r2.next() - 0.5));
+      const b = fill(B * L, () => (r2.next() < 0.5 ? 1 : 0));
+      const r = fill(B * P, () => Math.fround(r2.next() - 0.5));
+      const prior = fill(L, () => Math.fround(r2.next() - 0.5));
+      const out = { W: fill(P * L, () => 0), c: fill(L, () => 0), D: fill(L * P, () => 0), d: fill(P, () => 0), prior: fill(L, () => 0), scaledGhat: fill(B * L, () => 0), scaledSigned: fill(B * L, () => 0), minusMean: fill(B, () => 0) };
+      const products = new BinaryProducts(ws, B, P, L);
+      const latents = new OnesIndex(ws, B, L);
+      if (indexed) {
+        expect(products.index(x)).toBe(true);
+        expect(latents.index(b)).toBe(true);
+      }
+      linearModelGradArrays(ws, out, { xc, ghat, b, r, prior }, B, L, P, indexed ? { products, mean, latents } : undefined);
+      return out;
+    };
+    const [fast, dense] = [run(true), run(false)];
+    // Sums of at most B terms of size ≤ 1 (|ĝ|, |r| ≤ ½, |xc|, |2b − 1| ≤ 1) scaled by 1/B, and one subtraction: (B + 2)·ε.
+    const tol = (B + 2) * EPS;
+    for (const k of ['W', 'c', 'D', 'd', 'prior'] as const) {
+      let worst = 0;
+      fast[k].forEach((v, m) => (worst = Math.max(worst, Math.abs(v - dense[k][m]))));
+      expect(worst, k).toBeLessThanOrEqual(tol);
+    }
+    expect(Math.max(...Array.from(dense.D, Math.abs))).toBeGreaterThan(0.05);
   });
 });

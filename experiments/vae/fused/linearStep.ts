@@ -78,7 +78,7 @@ export class FusedLinearStep {
   private readonly simd?: SimdDecoder;
   private readonly simdLatents?: SimdLatents;
   /** Views of the stacked arrays: the relaxed rows [s; s̃] and the hard rows b. */
-  private readonly view: { relaxedResid: Float32Array; hardSigned: Float32Array; hardResid: Float32Array };
+  private readonly view: { relaxedResid: Float32Array; hardResid: Float32Array };
 
   /** `simd: false` keeps the per-element loops in JavaScript (tests; they are the fallback without WebAssembly SIMD). */
   constructor(
@@ -111,8 +111,8 @@ export class FusedLinearStep {
       this.simd = SimdDecoder.create(this.relaxed ? 3 * B : B, B, P, this.ws);
       this.simdLatents = SimdLatents.create(B, L, this.ws);
     }
-    const { resid, signed } = this.a;
-    this.view = { relaxedResid: resid.subarray(B * P), hardSigned: signed.subarray(0, B * L), hardResid: resid.subarray(0, B * P) };
+    const { resid } = this.a;
+    this.view = { relaxedResid: resid.subarray(B * P), hardResid: resid.subarray(0, B * P) };
   }
 
   /** One training step on the images `xData` (B × 784): the batch mean of f(b), and no MuProp residuals. */
@@ -130,7 +130,7 @@ export class FusedLinearStep {
     readInto(model.prior, a.prior);
     a.x.set(xData);
     // Locals: the arrays' record is a dictionary-mode object, slow to read inside loops.
-    const { x, xc, theta, c, signed, b, f, ghat, score } = a;
+    const { x, xc, theta, c, b, f, ghat, score } = a;
     const mean = this.mean;
     const binary = this.binary.index(x);
     // xc for the dense products (images that are not 0/1) and the residual's context only.
@@ -150,7 +150,6 @@ export class FusedLinearStep {
     const eta = rebar ? rebar.eta.dataSync()[0] : 0;
     if (relaxed && this.simdLatents) this.simdLatents.relax(a, lambda);
     else if (relaxed) relaxRows(a, lambda, B, L);
-    else for (let m = 0; m < B * L; m++) signed[m] = 2 * b[m] - 1;
     const rows = relaxed ? 3 * B : B;
     this.decoderProducts(rows);
     if (this.simd) this.simd.decode(a, a.x, rows, B, B);
@@ -195,7 +194,7 @@ export class FusedLinearStep {
       }
     }
 
-    linearModelGradArrays(ws, { W: a.gW, c: a.gc, D: a.gD, d: a.gd, prior: a.gPrior, scaledGhat: a.scaledGhat, scaledSigned: a.scaledSigned, minusMean: a.minusMean }, { xc: a.xc, ghat: a.ghat, signed: this.view.hardSigned, b: a.b, r: this.view.hardResid, prior: a.prior }, B, L, P, { products: this.binary, mean, latents: this.latentOnes });
+    linearModelGradArrays(ws, { W: a.gW, c: a.gc, D: a.gD, d: a.gd, prior: a.gPrior, scaledGhat: a.scaledGhat, scaledSigned: a.scaledSigned, minusMean: a.minusMean }, { xc: a.xc, ghat: a.ghat, b: a.b, r: this.view.hardResid, prior: a.prior }, B, L, P, { products: this.binary, mean, latents: this.latentOnes });
     const byVariable = new Map<tf.Variable, Float32Array>([
       [enc.weights[0], a.gW],
       [enc.biases[0], a.gc],

@@ -19,24 +19,23 @@ export interface ModelGradArrays {
 }
 
 /**
- * From xc [B, P], ĝ [B, L], 2b − 1 and b [B, L], r [B, P] and the prior's
+ * From xc [B, P], ĝ [B, L], b [B, L], r [B, P] and the prior's
  * logits: every model gradient into `out`.
  */
 export function linearModelGradArrays(
   ws: Workspace,
   out: ModelGradArrays,
-  inputs: { xc: Float32Array; ghat: Float32Array; signed: Float32Array; b: Float32Array; r: Float32Array; prior: Float32Array },
+  inputs: { xc: Float32Array; ghat: Float32Array; b: Float32Array; r: Float32Array; prior: Float32Array },
   B: number,
   L: number,
   P: number,
   /** Binary images' lists of ones (with the pixel means, a workspace array): ∂W as sums of rows. */
   binary?: { products: BinaryProducts; mean: Float32Array; latents?: OnesIndex },
 ): void {
-  const { xc, ghat, signed, b, r, prior } = inputs;
+  const { xc, ghat, b, r, prior } = inputs;
   const k = -1 / B;
   // −1/B applied to the thin factors [B, L], not to the [P, L] products.
   scale(ghat, out.scaledGhat, B * L, k);
-  scale(signed, out.scaledSigned, B * L, k);
   if (binary?.products.binary) binary.products.encoderGradient(out.scaledGhat, binary.mean, out.W);
   else ws.mm(xc, out.scaledGhat, out.W, P, B, L, true);
   // Column sums as [1, B] products: a strided JavaScript loop over r misses the cache at every row.
@@ -45,7 +44,10 @@ export function linearModelGradArrays(
   ws.mm(out.minusMean, r, out.d, 1, B, P);
   // ∂D = (−(2b − 1)/B)ᵀ·r = −(2/B) Σ_{i: b_ij = 1} r_i − ∂d, as sums of rows when b's ones are indexed.
   if (binary?.latents?.binary) binary.latents.transposeTimes(r, out.D, P, 2 * k, out.d);
-  else ws.mm(out.scaledSigned, r, out.D, L, B, P, true);
+  else {
+    for (let m = 0; m < B * L; m++) out.scaledSigned[m] = k * (2 * b[m] - 1);
+    ws.mm(out.scaledSigned, r, out.D, L, B, P, true);
+  }
   for (let j = 0; j < L; j++) {
     const p = sigmoid(prior[j]);
     let sum = 0;
