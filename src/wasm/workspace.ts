@@ -56,6 +56,12 @@ export class Workspace {
     return view;
   }
 
+  /** n int32 entries (lists, codes) laid out as alloc's floats. */
+  allocInts(n: number): Int32Array {
+    const view = this.alloc(n);
+    return new Int32Array(view.buffer, view.byteOffset, n);
+  }
+
   /** The WebAssembly memory the arrays lie in, for other SIMD modules to run on them in place (by byteOffset); undefined without SIMD. Never grow it. */
   get memory(): WasmMemory | undefined {
     return this.wasmMemory;

@@ -8,6 +8,7 @@ import { Rng } from '../../src/random/index.js';
 import { Workspace } from '../../src/wasm/workspace.js';
 import { simdAvailable } from '../../src/wasm/wat.js';
 import { BinaryProducts, OnesIndex } from '../../experiments/vae/fused/binaryProducts.js';
+import { SubsetSums } from '../../experiments/vae/fused/subsetSums.js';
 import { linearModelGradArrays } from '../../experiments/vae/fused/modelGrads.js';
 
 const EPS = 2 ** -23;
@@ -101,11 +102,15 @@ describe('binary products', () => {
   });
 });
 
-// The general form the decoder uses: out = α·X·M − a ⊗ sub and α·Xᵀ·G − a ⊗ sub, for any 0/1 matrix X.
-describe('OnesIndex', () => {
+// The general form the decoder uses: out = α·X·M − a ⊗ sub and α·Xᵀ·G − a ⊗ sub, for any 0/1 matrix X,
+// through its lists of ones (the images' form) and through its tables of subset sums (the latents').
+describe.each([
+  ['OnesIndex', OnesIndex],
+  ['SubsetSums', SubsetSums],
+] as const)('%s', (_, Matrix) => {
   function problem(R: number, C: number, N: number, simd: boolean, seed: string, density = 0.5) {
     const rng = new Rng(seed);
-    const ws = new Workspace(OnesIndex.floats(R, C) + 4 * (R * C + 2 * C * N + 2 * R * N + 2 * N + R + C) + 64);
+    const ws = new Workspace(Matrix.floats(R, C) + 4 * (R * C + 2 * C * N + 2 * R * N + 2 * N + R + C) + 64);
     const fill = (n: number, draw: () => number) => {
       const v = ws.alloc(n);
       for (let i = 0; i < n; i++) v[i] = draw();
@@ -118,7 +123,7 @@ describe('OnesIndex', () => {
     const aRow = fill(R, () => Math.fround(rng.next()));
     const aCol = fill(C, () => Math.fround(rng.next()));
     const alpha = fill(1, () => 1);
-    return { ws, X, M, G, sub, aRow, aCol, alpha, index: new OnesIndex(ws, R, C, { simd }), out: ws.alloc(R * N), outT: ws.alloc(C * N) };
+    return { ws, X, M, G, sub, aRow, aCol, alpha, index: new Matrix(ws, R, C, { simd }), out: ws.alloc(R * N), outT: ws.alloc(C * N) };
   }
 
   /** Float64 α·X·M − a ⊗ sub (or with Xᵀ and G) and the sum of |terms| that bounds float32 rounding. */
@@ -145,13 +150,15 @@ describe('OnesIndex', () => {
     return { value, size, inner: transpose ? R : C };
   }
 
-  // N = 5, 33, 37, 784: the 32-column block, the 4-column block and the scalar tail each run.
+  // N = 5, 33, 37, 784: the 32-column block, the 4-column block and the scalar tail each run;
+  // R and C of 1, 3, 7, 9, 101: groups of four with one to three rows missing.
   const cases: [number, number, number][] = [
     [1, 1, 1],
     [3, 4, 5],
     [7, 9, 33],
     [24, 200, 37],
     [24, 200, 784],
+    [101, 13, 37],
   ];
 
   it.each(cases)('R=%i, C=%i, N=%i: the decoder forms (2b − 1)·D and (−(2b − 1)/B)ᵀ·r, and per-row a, equal float64 within float32 rounding; SIMD equals JavaScript bit for bit', (R, C, N) => {
@@ -213,11 +220,14 @@ describe('OnesIndex', () => {
 });
 
 // The model gradients with and without the lists of ones: ∂W and ∂D through the gathers equal the dense products.
-describe('linearModelGradArrays', () => {
-  it('∂W, ∂c, ∂D, ∂d and the prior’s gradient are the same with the lists of ones and without, within float32 rounding', () => {
+describe.each([
+  ['lists of ones', OnesIndex],
+  ['tables of subset sums', SubsetSums],
+] as const)('linearModelGradArrays, b through its %s', (_, Matrix) => {
+  it('∂W, ∂c, ∂D, ∂d and the prior’s gradient are the same with the images’ lists and b’s form and without, within float32 rounding', () => {
     const [B, L, P] = [6, 12, 37];
     const run = (indexed: boolean) => {
-      const ws = new Workspace(BinaryProducts.floats(B, P, L) + OnesIndex.floats(B, L) + 4 * (2 * B * P + 3 * B * L + 3 * P * L + 2 * P + 4 * L + B) + 256);
+      const ws = new Workspace(BinaryProducts.floats(B, P, L) + Matrix.floats(B, L) + 4 * (2 * B * P + 3 * B * L + 3 * P * L + 2 * P + 4 * L + B) + 256);
       const fill = (n: number, draw: () => number) => {
         const v = ws.alloc(n);
         for (let i = 0; i < n; i++) v[i] = draw();
@@ -234,7 +244,7 @@ describe('linearModelGradArrays', () => {
       const prior = fill(L, () => Math.fround(r2.next() - 0.5));
       const out = { W: fill(P * L, () => 0), c: fill(L, () => 0), D: fill(L * P, () => 0), d: fill(P, () => 0), prior: fill(L, () => 0), scaledGhat: fill(B * L, () => 0), scaledSigned: fill(B * L, () => 0), minusMean: fill(B, () => 0) };
       const products = new BinaryProducts(ws, B, P, L);
-      const latents = new OnesIndex(ws, B, L);
+      const latents = new Matrix(ws, B, L);
       if (indexed) {
         expect(products.index(x)).toBe(true);
         expect(latents.index(b)).toBe(true);

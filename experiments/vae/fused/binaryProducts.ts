@@ -1,7 +1,8 @@
-// Products with 0/1 matrices as sums of rows. A 0/1 matrix X [R, C] (a batch
-// of binarised MNIST images, ~13–20 % ones; or the latents b, ~50 %) times
-// a dense M is a gather-sum of the rows X's ones pick, and the centred or
-// signed forms the step needs are one subtraction more:
+// Products with sparse 0/1 matrices as sums of rows. A 0/1 matrix X [R, C]
+// (a batch of binarised MNIST images, ~13–20 % ones) times a dense M is a
+// gather-sum of the rows X's ones pick, and the centred or signed forms the
+// step needs are one subtraction more (the latents b, ~50 % ones, take the
+// tables of subset sums of subsetSums.ts instead, behind the same BinaryMatrix):
 //   θ = (x − mean)·W = Σ_{k: x_ik = 1} W_k − mean·W,
 //   ∂W = (x − mean)ᵀ·g = Σ_{i: x_ik = 1} g_i − mean_k Σ_i g_i,
 //   (2b − 1)·D = 2 Σ_{j: b_ij = 1} D_j − Σ_j D_j,
@@ -152,8 +153,19 @@ function kernelsOn(memory: WasmMemory): Kernels {
 
 const f = Math.fround;
 
+/** A 0/1 matrix X [R, C] prepared for products with it: the lists of its ones (here) or its tables of subset sums (subsetSums.ts). */
+export interface BinaryMatrix {
+  /** Whether the last `index` found every entry exactly 0 or 1. */
+  readonly binary: boolean;
+  index(X: Float32Array): boolean;
+  /** out [R, N] = α·X·M − a ⊗ sub for M [C, N]; a one number (aStride 0) or per row. */
+  times(M: Float32Array, out: Float32Array, N: number, alpha: number, sub: Float32Array, a?: Float32Array, aStride?: number): void;
+  /** out [C, N] = α·Xᵀ·G − a ⊗ sub for G [R, N]; a one number (aStride 0) or per column. */
+  transposeTimes(G: Float32Array, out: Float32Array, N: number, alpha: number, sub: Float32Array, a?: Float32Array, aStride?: number): void;
+}
+
 /** The lists of ones of a 0/1 matrix X [R, C], by row and by column, and X·M, Xᵀ·G through them. */
-export class OnesIndex {
+export class OnesIndex implements BinaryMatrix {
   /** Whether the last `index` found every entry exactly 0 or 1 (else the caller takes the dense product). */
   binary = false;
   private readonly kernels: Kernels | undefined;
@@ -181,10 +193,7 @@ export class OnesIndex {
     readonly C: number,
     { simd = simdAvailable }: { simd?: boolean } = {},
   ) {
-    const ints = (n: number) => {
-      const view = ws.alloc(n);
-      return new Int32Array(view.buffer, view.byteOffset, n);
-    };
+    const ints = (n: number) => ws.allocInts(n);
     this.byRow = ints(R * C);
     this.rowStart = ints(R + 1);
     this.byCol = ints(R * C);

@@ -23,7 +23,7 @@ export interface DecoderArrays {
 
 /**
  * The decoder on `rows` rows whose products (2R − 1)·D are already in
- * `logits` (the caller's: the hard rows are sums of rows, binaryProducts.ts);
+ * `logits` (the caller's: the hard rows through b's tables of subset sums, subsetSums.ts);
  * row ρ reconstructs image ρ mod B of x [B, P]. Rows from `curvatureFrom` on
  * also get σ(ℓ)(1 − σ(ℓ)) at curvature[ρ − curvatureFrom].
  */

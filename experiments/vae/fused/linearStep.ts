@@ -23,7 +23,8 @@ import { SimdLatents } from './latentsSimd.js';
 import { decoderTangent, rebarEstimate, relaxRows, residualCotangents } from './rebar.js';
 import { linearModelGradArrays } from './modelGrads.js';
 import { ResidualArrays } from './residual.js';
-import { BinaryProducts, OnesIndex } from './binaryProducts.js';
+import { BinaryProducts } from './binaryProducts.js';
+import { SubsetSums } from './subsetSums.js';
 
 const lanes = (n: number) => Math.ceil(n / 4) * 4;
 
@@ -71,9 +72,10 @@ export class FusedLinearStep {
   private readonly relaxed: boolean;
   private readonly residual?: ResidualArrays;
   private readonly mean: Float32Array;
-  /** The encoder's products with binary images, and the decoder's with b, as sums of rows (binaryProducts.ts). */
+  /** The encoder's products with binary images as sums of rows (binaryProducts.ts). */
   private readonly binary: BinaryProducts;
-  private readonly latentOnes: OnesIndex;
+  /** b's tables of subset sums, for (2b − 1)·D and ∂D (subsetSums.ts). */
+  private readonly latents: SubsetSums;
   /** The decoder's pixel loop as SIMD, where the runtime has it. */
   private readonly simd?: SimdDecoder;
   private readonly simdLatents?: SimdLatents;
@@ -96,7 +98,7 @@ export class FusedLinearStep {
     let floats = 0;
     for (const n of Object.values(sizes)) floats += lanes(n);
     if (neural) floats += ResidualArrays.floats(neural, B, L, P);
-    floats += BinaryProducts.floats(B, P, L) + OnesIndex.floats(B, L) + lanes(P);
+    floats += BinaryProducts.floats(B, P, L) + SubsetSums.floats(B, L) + lanes(P);
     if (simd) floats += SimdLatents.floats(B, L);
     this.ws = new Workspace(floats);
     this.a = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, this.ws.alloc(n)])) as Arrays;
@@ -104,7 +106,7 @@ export class FusedLinearStep {
     this.mean = this.ws.alloc(P);
     this.mean.set(model.dataMean.dataSync() as Float32Array);
     this.binary = new BinaryProducts(this.ws, B, P, L, { simd });
-    this.latentOnes = new OnesIndex(this.ws, B, L, { simd });
+    this.latents = new SubsetSums(this.ws, B, L, { simd });
     this.a.onesL.fill(1);
     if (simd) {
       // On the workspace's memory: the loops read and write the step's arrays in place.
@@ -194,7 +196,7 @@ export class FusedLinearStep {
       }
     }
 
-    linearModelGradArrays(ws, { W: a.gW, c: a.gc, D: a.gD, d: a.gd, prior: a.gPrior, scaledGhat: a.scaledGhat, scaledSigned: a.scaledSigned, minusMean: a.minusMean }, { xc: a.xc, ghat: a.ghat, b: a.b, r: this.view.hardResid, prior: a.prior }, B, L, P, { products: this.binary, mean, latents: this.latentOnes });
+    linearModelGradArrays(ws, { W: a.gW, c: a.gc, D: a.gD, d: a.gd, prior: a.gPrior, scaledGhat: a.scaledGhat, scaledSigned: a.scaledSigned, minusMean: a.minusMean }, { xc: a.xc, ghat: a.ghat, b: a.b, r: this.view.hardResid, prior: a.prior }, B, L, P, { products: this.binary, mean, latents: this.latents });
     const byVariable = new Map<tf.Variable, Float32Array>([
       [enc.weights[0], a.gW],
       [enc.biases[0], a.gc],
@@ -215,12 +217,12 @@ export class FusedLinearStep {
     return { meanF: sum / B, residuals: [] };
   }
 
-  /** (2R − 1)·D into the logits of [b; s; s̃]: the hard rows as 2 Σ_{b_ij = 1} D_j − Σ_j D_j. */
+  /** (2R − 1)·D into the logits of [b; s; s̃]: the hard rows as 2·b·D − Σ_j D_j through b's tables. */
   private decoderProducts(rows: number): void {
     const { ws, B, L, P, a } = this;
     ws.mm(a.onesL, a.D, a.colSumD, 1, L, P);
-    if (!this.latentOnes.index(a.b)) throw new Error('FusedLinearStep: b is not 0/1');
-    this.latentOnes.times(a.D, a.logits, P, 2, a.colSumD);
+    if (!this.latents.index(a.b)) throw new Error('FusedLinearStep: b is not 0/1');
+    this.latents.times(a.D, a.logits, P, 2, a.colSumD);
     if (rows > B) ws.mm(a.signed.subarray(B * L), a.D, a.logits.subarray(B * P), rows - B, L, P);
   }
 

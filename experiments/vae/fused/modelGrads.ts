@@ -3,7 +3,7 @@
 // f(b), with r = x − σ(ℓ at b); minimisation convention, −(ascent)/B.
 import type { Workspace } from '../../../src/wasm/workspace.js';
 import { sigmoid } from './scalar.js';
-import type { BinaryProducts, OnesIndex } from './binaryProducts.js';
+import type { BinaryMatrix, BinaryProducts } from './binaryProducts.js';
 
 export interface ModelGradArrays {
   /** W [P, L], c [L], D [L, P], d [P], prior [L] (outputs). */
@@ -29,8 +29,8 @@ export function linearModelGradArrays(
   B: number,
   L: number,
   P: number,
-  /** Binary images' lists of ones (with the pixel means, a workspace array): ∂W as sums of rows. */
-  binary?: { products: BinaryProducts; mean: Float32Array; latents?: OnesIndex },
+  /** Binary images' lists of ones (with the pixel means, a workspace array): ∂W as sums of rows; b's prepared form for ∂D. */
+  binary?: { products: BinaryProducts; mean: Float32Array; latents?: BinaryMatrix },
 ): void {
   const { xc, ghat, b, r, prior } = inputs;
   const k = -1 / B;
@@ -42,7 +42,7 @@ export function linearModelGradArrays(
   out.minusMean.fill(k);
   ws.mm(out.minusMean, ghat, out.c, 1, B, L);
   ws.mm(out.minusMean, r, out.d, 1, B, P);
-  // ∂D = (−(2b − 1)/B)ᵀ·r = −(2/B) Σ_{i: b_ij = 1} r_i − ∂d, as sums of rows when b's ones are indexed.
+  // ∂D = (−(2b − 1)/B)ᵀ·r = −(2/B) Σ_{i: b_ij = 1} r_i − ∂d, through b's BinaryMatrix when it is 0/1.
   if (binary?.latents?.binary) binary.latents.transposeTimes(r, out.D, P, 2 * k, out.d);
   else {
     for (let m = 0; m < B * L; m++) out.scaledSigned[m] = k * (2 * b[m] - 1);
