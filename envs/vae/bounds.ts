@@ -59,9 +59,12 @@ function bounds(
     for (let start = 0; start < images; start += per) {
       const n = Math.min(per, images - start);
       const s = tf.tidy(() => {
-        const x = tf.tensor2d(repeatRows(data.subarray(start * P, (start + n) * P), k), [k * n, P]); // row r·n + i
+        const images = data.subarray(start * P, (start + n) * P);
+        const x = tf.tensor2d(repeatRows(images, k), [k * n, P]); // row r·n + i
         const u = Array.from({ length: model.layers }, () => tf.tensor2d(options.rng.uniforms(k * n * L), [k * n, L]));
-        const pass = model.forward(x, u);
+        // The first encoder layer once per image, its logits repeated as x's rows are: half the products of a linear model's pass.
+        const once = model.encoderLogits(0, tf.tensor2d(images, [n, P]));
+        const pass = model.forward(x, u, { firstLogits: tf.concat(Array.from({ length: k }, () => once)) });
         const logw = tf.reshape(model.reward(x, pass.b, pass.logits), [k, n]);
         return tf.sum(tf.sub(tf.logSumExp(logw, 0), Math.log(k)));
       });

@@ -186,12 +186,15 @@ export class BinaryVaeModel {
    * Hard pass through q with uniforms u (one [batch, latents] tensor per
    * layer). `noise`, when given, makes the uniforms layer l samples with from
    * its logits and u[l] (ARMS's copula), and `used` receives them.
+   * `firstLogits`: layer 0's logits of x, when the caller has them (the
+   * IWAE bound computes them once per image, not once per sample).
    */
-  forward(x: Tensor, u: Tensor[], noise?: (l: number, logits: Tensor, u: Tensor) => Tensor, used?: Tensor[]): HardPass {
+  forward(x: Tensor, u: Tensor[], options: { noise?: (l: number, logits: Tensor, u: Tensor) => Tensor; used?: Tensor[]; firstLogits?: Tensor } = {}): HardPass {
+    const { noise, used } = options;
     const pass: HardPass = { logits: [], z: [], b: [] };
     let previous = x;
     for (let l = 0; l < this.layers; l++) {
-      const logits = this.encoderLogits(l, previous);
+      const logits = l === 0 && options.firstLogits ? options.firstLogits : this.encoderLogits(l, previous);
       const ul = noise ? noise(l, logits, u[l]) : u[l];
       used?.push(ul);
       const z = bernoulli.sample(logits, ul);

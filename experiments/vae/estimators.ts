@@ -205,7 +205,7 @@ export class VaeEstimators {
   hardPass(x: Tensor, u: Tensor[]): { pass: HardPass; fb: Tensor; contexts: Tensor[]; u: Tensor[] } {
     const prepare = this.setup.prepareNoise;
     const used: Tensor[] = [];
-    const pass = prepare ? this.model.forward(x, u, (_, logits, ul) => prepare(logits, ul, this.k), used) : this.model.forward(x, u);
+    const pass = prepare ? this.model.forward(x, u, { noise: (_, logits, ul) => prepare(logits, ul, this.k), used }) : this.model.forward(x, u);
     const uUsed = prepare ? used : u;
     const fb = this.model.passReward(x, pass);
     const contexts = pass.b.map((_, l) => this.context(l, x, pass));
