@@ -20,27 +20,51 @@ export function repeatRows(block: Float32Array, times: number): Float32Array {
  * unpacked SIMD kernel (1.3–1.7× faster here than the packed matMul on the
  * chunks' 2000 rows).
  */
-export function evaluateBounds(
-  model: BinaryVaeModel,
-  data: Float32Array,
-  count: number,
-  options: { iwaeSamples?: number; iwaeImages?: number; rng: Rng; chunk?: number },
-): { elbo: number; iwae?: number } {
+/**
+ * log w = f(b) per row r = s·n + i (sample s of image i) for n images and the
+ * uniforms u [k·n, latents] the tensor path would draw: a one-layer model's
+ * weights computed elsewhere (on arrays, experiments/vae/fused/bound.ts).
+ */
+export type LogWeights = (images: Float32Array, n: number, k: number, u: Float32Array) => Float32Array;
+
+export interface BoundOptions {
+  iwaeSamples?: number;
+  iwaeImages?: number;
+  rng: Rng;
+  chunk?: number;
+  /** One-layer models: log w from here instead of the tensor pass (the same draws, in the same order). */
+  logWeights?: LogWeights;
+}
+
+export function evaluateBounds(model: BinaryVaeModel, data: Float32Array, count: number, options: BoundOptions): { elbo: number; iwae?: number } {
+  if (options.logWeights && model.layers === 1) return bounds(model, data, count, options, options.logWeights);
   return model.withFixedWeights(() => bounds(model, data, count, options), { once: true });
 }
 
-function bounds(
-  model: BinaryVaeModel,
-  data: Float32Array,
-  count: number,
-  options: { iwaeSamples?: number; iwaeImages?: number; rng: Rng; chunk?: number },
-): { elbo: number; iwae?: number } {
+/** Σ over images of log (1/k) Σ_s w_{s·n+i}, in float64. */
+function logMeanExpSum(logw: Float32Array, k: number, n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let top = -Infinity;
+    for (let s = 0; s < k; s++) top = Math.max(top, logw[s * n + i]);
+    let sum = 0;
+    for (let s = 0; s < k; s++) sum += Math.exp(logw[s * n + i] - top);
+    total += top + Math.log(sum / k);
+  }
+  return total;
+}
+
+function bounds(model: BinaryVaeModel, data: Float32Array, count: number, options: BoundOptions, logWeights?: LogWeights): { elbo: number; iwae?: number } {
   const P = model.pixels;
   const L = model.latents;
   const chunk = options.chunk ?? 500;
   let elboSum = 0;
   for (let start = 0; start < count; start += chunk) {
     const n = Math.min(chunk, count - start);
+    if (logWeights) {
+      elboSum += logMeanExpSum(logWeights(data.subarray(start * P, (start + n) * P), n, 1, options.rng.uniforms(n * L)), 1, n);
+      continue;
+    }
     const s = tf.tidy(() => {
       const x = tf.tensor2d(data.subarray(start * P, (start + n) * P), [n, P]);
       const u = Array.from({ length: model.layers }, () => tf.tensor2d(options.rng.uniforms(n * L), [n, L]));
@@ -58,6 +82,10 @@ function bounds(
     let iwaeSum = 0;
     for (let start = 0; start < images; start += per) {
       const n = Math.min(per, images - start);
+      if (logWeights) {
+        iwaeSum += logMeanExpSum(logWeights(data.subarray(start * P, (start + n) * P), n, k, options.rng.uniforms(k * n * L)), k, n);
+        continue;
+      }
       const s = tf.tidy(() => {
         const images = data.subarray(start * P, (start + n) * P);
         const x = tf.tensor2d(repeatRows(images, k), [k * n, P]); // row r·n + i

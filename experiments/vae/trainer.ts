@@ -9,7 +9,7 @@ import { tf } from '../../src/tf/index.js';
 import { makeOptimizer, type CheckpointParts } from '../../src/nn/index.js';
 import { Rng, stream } from '../../src/random/index.js';
 import { BinaryVae } from '../../envs/vae/binaryVae.js';
-import { evaluateBounds } from '../../envs/vae/bounds.js';
+import { evaluateBounds, type LogWeights } from '../../envs/vae/bounds.js';
 import type { BinaryVaeModel, VaeModelName } from '../../envs/vae/model.js';
 import type { BinaryMnist } from '../../envs/vae/mnist.js';
 import type { Counters, Learner } from '../../agents/learn.js';
@@ -17,6 +17,7 @@ import { checkVaeEstimator, VaeEstimators } from './estimators.js';
 import { fastPathApplies, linearGradsApply, trainingStep, type StepParts } from './step.js';
 import { encoderGradientStats, encoderLogVariance } from './variance.js';
 import { vaeCheckpointParts, vaeCheckpointState, restoreVaeState, saveBest } from './checkpoint.js';
+import { FusedBound } from './fused/bound.js';
 
 export interface VaeTrainConfig {
   model: VaeModelName;
@@ -75,6 +76,8 @@ export class VaeTrainer implements Learner {
   /** Where the best-validation model is written when the validation ELBO improves (none if undefined). */
   bestDir?: string;
   private readonly parts: StepParts;
+  /** The bounds' arrays, one per chunk shape (n images, k samples), for the linear one-layer model. */
+  private readonly fusedBounds = new Map<string, FusedBound>();
 
   constructor(
     readonly config: VaeTrainConfig,
@@ -172,8 +175,17 @@ export class VaeTrainer implements Learner {
       rng: this.streams.eval,
       iwaeSamples: options.iwaeSamples,
       iwaeImages: options.iwaeImages && options.iwaeImages > 0 ? options.iwaeImages : n,
+      logWeights: FusedBound.applies(this.model) ? this.boundWeights : undefined,
     });
   }
+
+  /** log w on arrays (fused/bound.ts), the arrays kept for the next evaluation of the same chunk shape. */
+  private readonly boundWeights: LogWeights = (images, n, k, u) => {
+    const key = `${n}:${k}`;
+    let bound = this.fusedBounds.get(key);
+    if (!bound) this.fusedBounds.set(key, (bound = new FusedBound(this.model, n, k)));
+    return bound.logWeights(images, u);
+  };
 
   /** Mean and variance of `draws` encoder-gradient estimates on the images `xData` (see variance.ts). */
   encoderGradientStats(xData: Float32Array, draws: number, rng: Rng, options: { loop?: boolean } = {}) {

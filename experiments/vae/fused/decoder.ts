@@ -6,11 +6,8 @@
 import type { Workspace } from '../../../src/wasm/workspace.js';
 
 export interface DecoderArrays {
-  /** D [L, P] and d [P], copies of the decoder's weights. */
-  D: Float32Array;
+  /** d [P], a copy of the decoder's bias. */
   d: Float32Array;
-  /** 2R − 1 [rows, L] (input). */
-  signed: Float32Array;
   /** (2R − 1)·D [rows, P] (input), then ℓ. */
   logits: Float32Array;
   /** x − σ(ℓ) [rows, P]. */
