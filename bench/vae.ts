@@ -36,9 +36,10 @@ export async function benchVae(options: { steps?: number; warmup?: number } = {}
     rows,
     notes: [
       'linear1 784–200, linear2 784–200–200, nonlinear 784–(200 tanh)²–200.',
-      'rebar, relax-rebar and reinforce-baseline on linear1 take the step on float32 arrays (experiments/vae/fused/:',
-      'every derivative written out, products with the 0/1 images and latents as gathered sums of rows, SIMD',
-      'loops for the per-pixel and per-latent work, one fused Adam); everything else the generic autodiff',
+      'reinforce, reinforce-baseline, rebar and relax-rebar on linear1 take the step on float32 arrays',
+      '(experiments/vae/fused/: every derivative written out, products with the 0/1 images as gathered sums',
+      'of rows and with the latents through tables of subset sums, SIMD loops for the per-pixel and',
+      'per-latent work, one fused Adam); everything else the generic autodiff',
       'step (muprop: one more decoder pass and its gradient, for f and f′ at the mean, plus its learned',
       'baseline; arm and disarm: one more hard pass), whose products with fresh weights go to the unpacked',
       'SIMD kernel (src/tf/matMulWasm.ts, a fused multiply-add where relaxed SIMD runs).',

@@ -28,7 +28,7 @@ import { SubsetSums } from './subsetSums.js';
 
 const lanes = (n: number) => Math.ceil(n / 4) * 4;
 
-/** Whether the fused step replaces trainingStep's current path for these parts (fusedUpdatesEnabled, linear1, REBAR / RELAX / REINFORCE with a moving average). */
+/** Whether the fused step replaces trainingStep's current path for these parts (fusedUpdatesEnabled, linear1, REBAR / RELAX / REINFORCE with a moving average or without a baseline). */
 export function fusedStepApplies(parts: StepParts): boolean {
   if (!fusedUpdatesEnabled()) return false;
   const { model, estimators } = parts;
@@ -41,7 +41,9 @@ export function fusedStepApplies(parts: StepParts): boolean {
     const neural = neuralPart(cv);
     return estimators.kind === 'rebar+neural' && neural !== undefined && ResidualArrays.applies(neural);
   }
-  return parts.linearGrads === true && estimators.kind === 'moving-average' && estimators.estimator === reinforce && estimators.k === 1 && !estimators.residualAverages;
+  // REINFORCE with a moving-average baseline, or with none (baseline 0).
+  const baseline = estimators.kind === 'moving-average' || estimators.kind === 'none';
+  return parts.linearGrads === true && baseline && estimators.estimator === reinforce && estimators.k === 1 && !estimators.residualAverages;
 }
 
 /** Every array of a step, by name, with its length. */
@@ -188,7 +190,7 @@ export class FusedLinearStep {
         cvGrads[w.name] = typeof g === 'number' ? tf.scalar(g) : tf.tensor(g, w.shape);
       }
     } else {
-      // REINFORCE with the moving average as a float32 constant, as the tensor path subtracts it.
+      // REINFORCE with the moving average (0 without one) as a float32 constant, as the tensor path subtracts it.
       const baseline = Math.fround(estimators.movingAverage?.value ?? 0);
       for (let i = 0; i < B; i++) {
         const adv = f[i] - baseline;
