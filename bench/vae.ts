@@ -36,7 +36,7 @@ export async function benchVae(options: { steps?: number; warmup?: number } = {}
     rows,
     notes: [
       'linear1 784–200, linear2 784–200–200, nonlinear 784–(200 tanh)²–200.',
-      'reinforce, reinforce-baseline, rebar and relax-rebar on linear1 take the step on float32 arrays',
+      'reinforce, reinforce-baseline, nvil, rebar and relax-rebar on linear1 take the step on float32 arrays',
       '(experiments/vae/fused/: every derivative written out, products with the 0/1 images as gathered sums',
       'of rows and with the latents through tables of subset sums, SIMD loops for the per-pixel and',
       'per-latent work, one fused Adam); everything else the generic autodiff',

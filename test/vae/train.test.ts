@@ -98,7 +98,7 @@ describe('VAE training', () => {
   }
 
   it('keeps the tensor count flat over steps, measurements and evaluation', () => {
-    for (const [model, estimator] of [['linear1', 'relax-rebar'], ['linear2', 'relax-rebar'], ['linear2', 'muprop'], ['nonlinear', 'muprop']] as const) {
+    for (const [model, estimator] of [['linear1', 'relax-rebar'], ['linear1', 'nvil'], ['linear2', 'relax-rebar'], ['linear2', 'muprop'], ['nonlinear', 'muprop']] as const) {
     const trainer = new VaeTrainer(small({ model }), data, estimator, 3);
     trainer.step();
     trainer.logVariance(new Rng('variance'), 3);

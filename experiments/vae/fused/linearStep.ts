@@ -2,7 +2,7 @@
 // hand-written REBAR / RELAX step (fast.ts) or its written-out REINFORCE
 // step (linearModelGrads) computes, in the same order, from the same draws,
 // with every derivative written out (rebar.ts, decoder.ts, modelGrads.ts,
-// RELAX's residual in residual.ts) and every product on one Workspace; the
+// RELAX's residual in residual.ts, NVIL's baseline in baseline.ts) and every product on one Workspace; the
 // per-element loops run as WebAssembly SIMD where it exists (decoderSimd.ts,
 // latentsSimd.ts), on the workspace's memory. Only the weight reads and the optimiser steps touch
 // tfjs: the tape path's ~700 kernels a step become 9 products (6 for
@@ -11,6 +11,7 @@ import { tf } from '../../../src/tf/index.js';
 import { Workspace } from '../../../src/wasm/workspace.js';
 import { readInto } from '../../../src/nn/heap.js';
 import { reinforce } from '../../../src/estimators/index.js';
+import { BaselineNetwork } from '../../../src/controlVariates/index.js';
 import { fusedUpdatesEnabled } from '../../../agents/fusedUpdate.js';
 import { PIXELS } from '../../../envs/vae/mnist.js';
 import { VAE_MODELS } from '../../../envs/vae/model.js';
@@ -25,10 +26,11 @@ import { linearModelGradArrays } from './modelGrads.js';
 import { ResidualArrays } from './residual.js';
 import { BinaryProducts } from './binaryProducts.js';
 import { SubsetSums } from './subsetSums.js';
+import { BaselineArrays } from './baseline.js';
 
 const lanes = (n: number) => Math.ceil(n / 4) * 4;
 
-/** Whether the fused step replaces trainingStep's current path for these parts (fusedUpdatesEnabled, linear1, REBAR / RELAX / REINFORCE with a moving average or without a baseline). */
+/** Whether the fused step replaces trainingStep's current path for these parts (fusedUpdatesEnabled, linear1, REBAR / RELAX / REINFORCE with a moving average or without a baseline / NVIL). */
 export function fusedStepApplies(parts: StepParts): boolean {
   if (!fusedUpdatesEnabled()) return false;
   const { model, estimators } = parts;
@@ -41,9 +43,15 @@ export function fusedStepApplies(parts: StepParts): boolean {
     const neural = neuralPart(cv);
     return estimators.kind === 'rebar+neural' && neural !== undefined && ResidualArrays.applies(neural);
   }
-  // REINFORCE with a moving-average baseline, or with none (baseline 0).
-  const baseline = estimators.kind === 'moving-average' || estimators.kind === 'none';
-  return parts.linearGrads === true && baseline && estimators.estimator === reinforce && estimators.k === 1 && !estimators.residualAverages;
+  // REINFORCE with a moving-average baseline, with none (baseline 0), or NVIL's (a moving average and a learned c_φ(x)).
+  if (parts.linearGrads !== true || estimators.estimator !== reinforce || estimators.k !== 1 || estimators.residualAverages) return false;
+  if (estimators.kind === 'moving-average' || estimators.kind === 'none') return true;
+  return estimators.kind === 'baseline' && nvilPart(cv) !== undefined;
+}
+
+/** NVIL's baseline network, where baseline.ts computes it. */
+function nvilPart(cv: unknown): BaselineNetwork | undefined {
+  return cv instanceof BaselineNetwork && BaselineArrays.applies(cv) ? cv : undefined;
 }
 
 /** Every array of a step, by name, with its length. */
@@ -73,6 +81,8 @@ export class FusedLinearStep {
   private readonly P: number;
   private readonly relaxed: boolean;
   private readonly residual?: ResidualArrays;
+  /** NVIL's learned baseline on arrays (baseline.ts). */
+  private readonly nvil?: BaselineArrays;
   private readonly mean: Float32Array;
   /** The encoder's products with binary images as sums of rows (binaryProducts.ts). */
   private readonly binary: BinaryProducts;
@@ -100,11 +110,14 @@ export class FusedLinearStep {
     let floats = 0;
     for (const n of Object.values(sizes)) floats += lanes(n);
     if (neural) floats += ResidualArrays.floats(neural, B, L, P);
+    const nvil = this.relaxed ? undefined : nvilPart(estimators.cvs[0]);
+    if (nvil) floats += BaselineArrays.floats(nvil, B);
     floats += BinaryProducts.floats(B, P, L) + SubsetSums.floats(B, L) + lanes(P);
     if (simd) floats += SimdLatents.floats(B, L);
     this.ws = new Workspace(floats);
     this.a = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, this.ws.alloc(n)])) as Arrays;
     if (neural) this.residual = new ResidualArrays(this.ws, neural, B, L, P, { simd });
+    if (nvil) this.nvil = new BaselineArrays(this.ws, nvil, B);
     this.mean = this.ws.alloc(P);
     this.mean.set(model.dataMean.dataSync() as Float32Array);
     this.binary = new BinaryProducts(this.ws, B, P, L, { simd });
@@ -190,11 +203,22 @@ export class FusedLinearStep {
         cvGrads[w.name] = typeof g === 'number' ? tf.scalar(g) : tf.tensor(g, w.shape);
       }
     } else {
-      // REINFORCE with the moving average (0 without one) as a float32 constant, as the tensor path subtracts it.
+      // REINFORCE with the moving average (0 without one) as a float32 constant, as the tensor path subtracts it, and NVIL's c_φ(x).
       const baseline = Math.fround(estimators.movingAverage?.value ?? 0);
+      const nvil = this.nvil;
+      if (nvil) nvil.net.variables.forEach((w, k) => readInto(w, nvil.phi[k]));
+      const learned = nvil?.forward(xc, mean, P, this.binary.images);
       for (let i = 0; i < B; i++) {
-        const adv = f[i] - baseline;
+        const adv = Math.fround(f[i] - baseline) - (learned ? learned[i] : 0);
         for (let j = 0; j < L; j++) ghat[i * L + j] = adv * score[i * L + j];
+      }
+      if (nvil) {
+        // c_φ steps along ∂φ Σ ĝ²/B first, as estimateAndTrain does, in the network's variable order.
+        nvil.backward(ghat, score, L, xc, mean, P, this.binary.images);
+        cvGrads = {};
+        nvil.net.variables.forEach((w, k) => {
+          if (w.trainable) cvGrads![w.name] = tf.tensor(nvil.grads[k], w.shape);
+        });
       }
     }
 
